@@ -1,0 +1,94 @@
+/**
+ * The one errors module. Every error the operator may see is a PromigrateError with an
+ * exit code and a hint saying what to do next; the CLI's top-level handler prints
+ * `message` and `hint` (and the stack only with --verbose). Anything else that escapes
+ * is a bug and exits 1 with the stack under --verbose.
+ */
+export const ExitCode = {
+  ok: 0,
+  stepFailed: 1,
+  badInput: 2,
+  locked: 3,
+  confirmationNeeded: 4,
+  cancelled: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface ErrorOptions {
+  hint?: string;
+  cause?: unknown;
+}
+
+export class PromigrateError extends Error {
+  readonly exitCode: ExitCodeValue;
+  readonly hint: string | undefined;
+
+  constructor(message: string, exitCode: ExitCodeValue, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.hint = options.hint;
+  }
+}
+
+/** Bad input: a malformed config, a wrong flag, an unreachable database, wrong credentials. */
+export class UsageError extends PromigrateError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, ExitCode.badInput, options);
+  }
+}
+
+/** The config file is missing, unparsable or invalid; `path` names the field when known. */
+export class ConfigError extends PromigrateError {
+  readonly path: string | undefined;
+  constructor(message: string, options: ErrorOptions & { path?: string } = {}) {
+    super(message, ExitCode.badInput, options);
+    this.path = options.path;
+  }
+}
+
+/** The state file cannot be read or written safely. */
+export class StateError extends PromigrateError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, ExitCode.badInput, options);
+  }
+}
+
+/** Another promigrate process holds the state lock. */
+export class LockedError extends PromigrateError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, ExitCode.locked, options);
+  }
+}
+
+/** A confirmation is needed, the run is non-interactive and --yes was not given. */
+export class ConfirmationRequiredError extends PromigrateError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, ExitCode.confirmationNeeded, options);
+  }
+}
+
+/** The operator pressed Ctrl-C (or the process got SIGTERM). */
+export class CancelledError extends PromigrateError {
+  constructor(message = 'Cancelled.', options?: ErrorOptions) {
+    super(message, ExitCode.cancelled, options);
+  }
+}
+
+/** A step ran and failed; state records the failure and a re-run resumes. */
+export class StepFailedError extends PromigrateError {
+  readonly stepId: string;
+  constructor(stepId: string, message: string, options?: ErrorOptions) {
+    super(message, ExitCode.stepFailed, options);
+    this.stepId = stepId;
+  }
+}
+
+export function isPromigrateError(err: unknown): err is PromigrateError {
+  return err instanceof PromigrateError;
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
