@@ -1,0 +1,63 @@
+/**
+ * Contracts shared by the sandbox's framework (world, clock, middleware, faults) and its
+ * per-service simulators (src/aws/sandbox/services/*.ts).
+ *
+ * A service simulator is a map from operation name (the SDK command name without the
+ * `Command` suffix, e.g. `CreateVpc`) to a handler. Handlers are synchronous and pure
+ * apart from mutating their own slice of the world: lifecycles are derived from the
+ * simulated clock when described (status = f(now - createdAt)), so a world saved to disk
+ * and reloaded later is consistent with any amount of simulated time having passed.
+ */
+export type ServiceName = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsmanager';
+
+export interface SimContext {
+  /** Simulated milliseconds since the epoch. */
+  now(): number;
+  region: string;
+  accountId: string;
+  /** Deterministic, world-unique id with the given prefix, e.g. `vpc-` → `vpc-0a1b2c3d4e5f60718`. */
+  newId(prefix: string, hexLength?: number): string;
+  /** The service's own persisted slice of the world (plain JSON only). */
+  slice<T extends object>(service: ServiceName, init: () => T): T;
+  /** Durations used for lifecycles, overridable for tests (milliseconds). */
+  durations: SimDurations;
+  /** Optional hooks to real local resources (e.g. a sandbox RDS mapped to a real DB). */
+  hooks: SimHooks;
+}
+
+export interface SimDurations {
+  rdsCreate: number;
+  rdsCreateMultiAz: number;
+  rdsDelete: number;
+  rdsModify: number;
+  dmsInstanceCreate: number;
+  dmsInstanceDelete: number;
+  dmsTaskCreate: number;
+  dmsTaskStart: number;
+  dmsTestConnection: number;
+  /** Full load throughput in rows per simulated second, per table. */
+  dmsFullLoadRowsPerSecond: number;
+  route53Propagation: number;
+  ec2InstanceStart: number;
+  natGatewayCreate: number;
+}
+
+export interface SimHooks {
+  /** For `sandbox.targetUrl`: the address an RDS instance's endpoint should report. */
+  rdsEndpointFor?(dbInstanceIdentifier: string): { address: string; port: number } | undefined;
+}
+
+export type OperationHandler = (input: any, ctx: SimContext) => unknown;
+export type ServiceSimulator = Record<string, OperationHandler>;
+
+/**
+ * An error shaped as the SDK throws for the real service: `name` is the AWS error code
+ * (e.g. `DBInstanceAlreadyExistsFault`), `$fault` client|server, `$metadata.httpStatusCode`.
+ */
+export interface SimErrorShape {
+  name: string;
+  message: string;
+  fault: 'client' | 'server';
+  httpStatusCode: number;
+  retryable?: { throttling?: boolean };
+}
