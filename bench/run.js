@@ -1,0 +1,5 @@
+// `npm run bench`: every benchmark, each printing its figures against a baseline measured
+// in the same run. Benchmarks report; they are never timed tests.
+import { benchStartup, formatStartup } from './startup.js';
+
+console.log(formatStartup(benchStartup()));

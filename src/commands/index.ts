@@ -1,0 +1,47 @@
+/**
+ * Every command as data. Importing this file must stay cheap: each spec's `load()` is the
+ * only path to the implementation.
+ */
+import type { CommandSpec, OptionSpec } from './spec.js';
+import { initSpec } from './init.spec.js';
+
+const selectionOptions: OptionSpec[] = [
+  { flags: '--from <step>', description: 'start at this step (earlier ones must be done)' },
+  { flags: '--to <step>', description: 'stop after this step' },
+  { flags: '--only <steps...>', description: 'run only these steps (comma or space separated)' },
+];
+
+export const commandSpecs: CommandSpec[] = [
+  initSpec,
+  {
+    name: 'status',
+    summary: 'show each step\'s status, attempts, times and last error, and the resources made',
+    examples: ['promigrate status', 'promigrate status --json | jq .steps'],
+    options: [],
+    printsOnly: true,
+    load: () => import('./status.js'),
+  },
+  {
+    name: 'plan',
+    summary: 'show what every remaining step would do, with real current data; changes nothing',
+    description: 'The same as `promigrate run --dry-run`: each step\'s plan() only, never apply().',
+    examples: ['promigrate plan', 'promigrate plan --from provision --json'],
+    options: selectionOptions,
+    load: () => import('./plan.js'),
+  },
+  {
+    name: 'run',
+    summary: 'run every step that is not done yet, in order; resumes after a crash or Ctrl-C',
+    examples: ['promigrate run', 'promigrate run --to provision', 'promigrate run --only assess --yes --json'],
+    options: selectionOptions,
+    load: () => import('./run.js'),
+  },
+  {
+    name: 'unlock',
+    summary: 'remove the state lock left by a process that is gone',
+    examples: ['promigrate unlock', 'promigrate unlock --yes   # even if the holder still runs'],
+    options: [],
+    printsOnly: true,
+    load: () => import('./unlock.js'),
+  },
+];

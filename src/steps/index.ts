@@ -1,0 +1,40 @@
+import { pathToFileURL } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { Step } from '../engine/step.js';
+
+/** The built-in steps, in the order they run. Each later issue adds its step here. */
+async function builtInSteps(): Promise<Step[]> {
+  return [];
+}
+
+/**
+ * `PROMIGRATE_EXTRA_STEPS=/abs/a.js,/abs/b.js` loads more steps (each module exports
+ * `steps: Step[]`). The engine's own crash tests use it to run a step that blocks; it is
+ * also how a team can add a site-specific step (e.g. a smoke test) without a fork.
+ */
+async function extraSteps(): Promise<Step[]> {
+  const list = process.env.PROMIGRATE_EXTRA_STEPS;
+  if (!list) return [];
+  const steps: Step[] = [];
+  for (const entry of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const path = isAbsolute(entry) ? entry : resolve(entry);
+    let mod: { steps?: unknown };
+    try {
+      mod = (await import(pathToFileURL(path).href)) as { steps?: unknown };
+    } catch (err) {
+      throw new UsageError(`PROMIGRATE_EXTRA_STEPS: cannot load ${path} (${(err as Error).message}).`, {
+        hint: 'Fix the path or unset PROMIGRATE_EXTRA_STEPS.',
+      });
+    }
+    if (!Array.isArray(mod.steps)) {
+      throw new UsageError(`PROMIGRATE_EXTRA_STEPS: ${path} does not export \`steps\` (an array of steps).`);
+    }
+    steps.push(...(mod.steps as Step[]));
+  }
+  return steps;
+}
+
+export async function loadSteps(): Promise<Step[]> {
+  return [...(await builtInSteps()), ...(await extraSteps())];
+}
