@@ -1,0 +1,28 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { cases, textOf } from '../unit/config/malformed-cases.js';
+
+afterAll(removeTempDirs);
+
+describe('a malformed config through the real CLI', () => {
+  it.concurrent.each(cases)('$name → exit 2, names $path, no stack trace, nothing written', async (c) => {
+    const cwd = tempDir();
+    const file = `promigrate.${c.format ?? 'yaml'}`;
+    writeFileSync(join(cwd, file), textOf(c));
+    for (const command of ['run', 'plan']) {
+      const result = await runCli(['--config', file, command], { cwd });
+      expect(result.code, result.stderr).toBe(2);
+      const [first, ...rest] = result.stderr.trim().split('\n');
+      expect(first).toMatch(new RegExp(`^error: ${file.replace('.', '\\.')}(:\\d+:\\d+)?: `));
+      if (c.path) expect(first).toContain(`: ${c.path}: `);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(rest.length, 'the message is followed by a hint').toBeGreaterThan(0);
+      expect(result.stdout).toBe('');
+    }
+    expect(readdirSync(cwd)).toEqual([file]);
+    expect(existsSync(join(cwd, '.promigrate'))).toBe(false);
+  });
+});
