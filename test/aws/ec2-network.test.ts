@@ -30,6 +30,7 @@ import {
   EC2ServiceException,
   ModifyVpcAttributeCommand,
   ReleaseAddressCommand,
+  RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/aws/sandbox/index.js';
@@ -71,13 +72,13 @@ describe('EC2 account and zones', () => {
       ['us-east-1b', 'use1-az2', 'available'],
       ['us-east-1c', 'use1-az3', 'available'],
     ]);
-    const one = await ec2.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'zone-name', Values: ['*b'] }] }));
-    expect(one.AvailabilityZones!.map((z) => z.ZoneName)).toEqual(['us-east-1b']);
-    const attrs = await ec2.send(new DescribeAccountAttributesCommand({ AttributeNames: ['vpc-max-elastic-ips', 'max-instances'] }));
-    expect(attrs.AccountAttributes!.map((a) => [a.AttributeName, a.AttributeValues![0]!.AttributeValue])).toEqual([
-      ['vpc-max-elastic-ips', '5'],
-      ['max-instances', '20'],
-    ]);
+    const zoneB = await ec2.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'zone-name', Values: ['*b'] }] }));
+    expect(zoneB.AvailabilityZones!.map((z) => z.ZoneName)).toEqual(['us-east-1b']);
+    const attrs = await ec2.send(new DescribeAccountAttributesCommand({}));
+    const byName = Object.fromEntries(attrs.AccountAttributes!.map((a) => [a.AttributeName, a.AttributeValues![0]!.AttributeValue]));
+    expect(byName).toMatchObject({ 'vpc-max-elastic-ips': '5', 'max-instances': '20', 'supported-platforms': 'VPC' });
+    const one = await ec2.send(new DescribeAccountAttributesCommand({ AttributeNames: ['default-vpc'] }));
+    expect(one.AccountAttributes).toEqual([{ AttributeName: 'default-vpc', AttributeValues: [{ AttributeValue: expect.stringMatching(/^vpc-/) }] }]);
   });
 
   it('starts with a default VPC like a real account', async () => {
@@ -243,10 +244,11 @@ describe('EC2 route tables', () => {
     await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
     await ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }));
     await ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }));
-    const other = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
     const exists = await failure(ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-0123456789abcdef0' })));
     expect(exists.name).toBe('InvalidNatGatewayID.NotFound');
-    expect(other).toMatch(/^igw-/);
+    const instance = (await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', MinCount: 1, MaxCount: 1, SubnetId: subnetId }))).Instances![0]!;
+    const taken = await failure(ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '0.0.0.0/0', InstanceId: instance.InstanceId })));
+    expect([taken.name, taken.message]).toEqual(['RouteAlreadyExists', 'The route identified by 0.0.0.0/0 already exists.']);
 
     const assoc = await ec2.send(new AssociateRouteTableCommand({ RouteTableId: rt, SubnetId: subnetId }));
     expect(assoc.AssociationState?.State).toBe('associated');

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateVpcCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -83,6 +83,14 @@ describe('sandbox world', () => {
     expect(err).toBeInstanceOf(StateError);
     expect((err as StateError).message).toContain('version 99');
     expect((err as StateError).hint).toContain(`Delete ${worldPath}`);
+  });
+
+  it('never writes the world when opened with persist: false (plan mode)', async () => {
+    const worldPath = join(tempDir(), 'sandbox.json');
+    const { sandbox, clients } = await makeSandbox({ simulators: localSimulators, worldPath, persist: false });
+    await (await clients.ec2).send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
+    await sandbox.close();
+    expect(existsSync(worldPath)).toBe(false);
   });
 
   it('runs initWorld once, when the world is new', async () => {

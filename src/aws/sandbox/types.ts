@@ -45,6 +45,31 @@ export interface SimDurations {
 export interface SimHooks {
   /** For `sandbox.targetUrl`: the address an RDS instance's endpoint should report. */
   rdsEndpointFor?(dbInstanceIdentifier: string): { address: string; port: number } | undefined;
+  /**
+   * The tables a DMS source endpoint really holds (e.g. read from the sandbox's embedded
+   * source database), so a task's full load progresses over real names and row counts.
+   * Undefined → the DMS simulator derives a plausible list from the task's table mapping.
+   */
+  sourceTables?(
+    endpointArn: string,
+    endpoint: { engineName: string; serverName?: string; port?: number; databaseName?: string },
+  ): Array<{ schema: string; table: string; rows: number }> | undefined;
+  /**
+   * VPC and AZ of an EC2 subnet, for RDS/DMS subnet groups (wire it to the EC2 simulator).
+   * Undefined result → the subnet does not exist (`InvalidSubnet`). Hook absent → the
+   * simulators assume the subnets exist and spread them over AZs a, b, c… in input order.
+   */
+  subnetInfo?(subnetId: string): { vpcId: string; availabilityZone: string } | undefined;
+  /**
+   * Called when CreateDBInstance is given ManageMasterUserPassword, so the Secrets Manager
+   * simulator can materialise the RDS-managed secret (`rds!db-…`) the instance reports.
+   */
+  rdsManagedSecretCreated?(secret: {
+    secretArn: string;
+    secretName: string;
+    username: string;
+    dbInstanceIdentifier: string;
+  }): void;
 }
 
 export type OperationHandler = (input: any, ctx: SimContext) => unknown;

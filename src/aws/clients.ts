@@ -1,0 +1,143 @@
+/**
+ * The one AWS client factory. Every SDK v3 client promigrate uses comes from here, so
+ * region, profile, endpoint, retries, the sandbox, the dry-run guard and the audit hook
+ * are decided in one place.
+ *
+ * Clients are created on first access, and their SDK package is imported then, so a
+ * command that never touches a service never loads it (the EC2 client alone takes
+ * ~100 ms to import). Each property is therefore a promise: `const ec2 = await aws.ec2`.
+ *
+ * Without a sandbox the SDK's own configuration applies: the default credential chain
+ * (or `profile`), `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` and `endpoint_url` in
+ * the shared config (read natively by this SDK version; an explicit `endpointUrl`
+ * overrides them), and the standard retry mode with `maxAttempts` (default: the SDK's,
+ * i.e. AWS_MAX_ATTEMPTS or 3). Route 53 is global but is given the configured region too:
+ * the SDK's endpoint rules map any commercial region to route53.amazonaws.com, and
+ * LocalStack/moto accept whatever region the client signs with.
+ */
+import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { addAuditHook, addDryRunGuard, type AuditSink, type GuardLogger } from './guards.js';
+import type { Sandbox } from './sandbox/index.js';
+import type { SdkClientLike } from './sandbox/middleware.js';
+
+export { DryRunViolation, type AuditRecord } from './guards.js';
+
+export interface AwsClientOptions {
+  region: string;
+  profile?: string;
+  endpointUrl?: string;
+  /** Total attempts per call, first included (SDK default: AWS_MAX_ATTEMPTS or 3). */
+  maxAttempts?: number;
+  dryRun: boolean;
+  sandbox?: Sandbox;
+  audit?: AuditSink;
+  logger?: GuardLogger;
+}
+
+export interface AwsClients {
+  readonly region: string;
+  readonly ec2: Promise<EC2Client>;
+  readonly rds: Promise<RDSClient>;
+  readonly dms: Promise<DatabaseMigrationServiceClient>;
+  readonly route53: Promise<Route53Client>;
+  readonly sts: Promise<STSClient>;
+  readonly secretsManager: Promise<SecretsManagerClient>;
+  /** Closes the HTTP connections of every client created so far. */
+  destroy(): void;
+}
+
+type ServiceKey = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager';
+type ClientCtor = new (config: Record<string, unknown>) => SdkClientLike & { destroy(): void };
+
+const LOADERS: Record<ServiceKey, () => Promise<ClientCtor>> = {
+  ec2: async () => (await import('@aws-sdk/client-ec2')).EC2Client as unknown as ClientCtor,
+  rds: async () => (await import('@aws-sdk/client-rds')).RDSClient as unknown as ClientCtor,
+  dms: async () =>
+    (await import('@aws-sdk/client-database-migration-service')).DatabaseMigrationServiceClient as unknown as ClientCtor,
+  route53: async () => (await import('@aws-sdk/client-route-53')).Route53Client as unknown as ClientCtor,
+  sts: async () => (await import('@aws-sdk/client-sts')).STSClient as unknown as ClientCtor,
+  secretsManager: async () => (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient as unknown as ClientCtor,
+};
+
+/** Fixed, obviously fake credentials: a sandboxed client never looks up the credential chain. */
+const SANDBOX_CREDENTIALS = { accessKeyId: 'AKIAPROMIGRATESANDBOX', secretAccessKey: 'promigrate-sandbox-not-a-secret' };
+
+export function createAwsClients(opts: AwsClientOptions): AwsClients {
+  // The SDK warns on every process running Node < 22 about its 2027 support policy; that
+  // is noise for an operator (engines says >=20). An explicit setting is left alone.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+  const created = new Map<ServiceKey, Promise<SdkClientLike & { destroy(): void }>>();
+
+  const make = async (key: ServiceKey): Promise<SdkClientLike & { destroy(): void }> => {
+    const Client = await LOADERS[key]();
+    const client = new Client(clientConfig(opts));
+    if (opts.sandbox) opts.sandbox.attach(client);
+    if (opts.dryRun) addDryRunGuard(client);
+    if (opts.audit) addAuditHook(client, opts.audit, opts.logger);
+    return client;
+  };
+
+  const get = (key: ServiceKey): Promise<never> => {
+    let client = created.get(key);
+    if (!client) {
+      client = make(key);
+      created.set(key, client);
+      client.catch(() => created.delete(key));
+    }
+    return client as Promise<never>;
+  };
+
+  return {
+    region: opts.region,
+    get ec2() {
+      return get('ec2');
+    },
+    get rds() {
+      return get('rds');
+    },
+    get dms() {
+      return get('dms');
+    },
+    get route53() {
+      return get('route53');
+    },
+    get sts() {
+      return get('sts');
+    },
+    get secretsManager() {
+      return get('secretsManager');
+    },
+    destroy() {
+      for (const client of created.values()) client.then((c) => c.destroy(), () => undefined);
+      created.clear();
+    },
+  };
+}
+
+function clientConfig(opts: AwsClientOptions): Record<string, unknown> {
+  const common: Record<string, unknown> = { region: opts.region, retryMode: 'standard' };
+  if (opts.maxAttempts !== undefined) common.maxAttempts = opts.maxAttempts;
+  if (opts.sandbox) {
+    // Everything explicit, so no shared config file or environment variable is consulted.
+    return {
+      ...common,
+      maxAttempts: opts.maxAttempts ?? 3,
+      credentials: SANDBOX_CREDENTIALS,
+      ignoreConfiguredEndpointUrls: true,
+      useFipsEndpoint: false,
+      useDualstackEndpoint: false,
+      authSchemePreference: [],
+    };
+  }
+  return {
+    ...common,
+    ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+    ...(opts.endpointUrl !== undefined ? { endpoint: opts.endpointUrl } : {}),
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Middleware the client factory puts on every AWS client, sandboxed or not:
+ * - the dry-run guard: in plan mode any command that is not Describe/List/Get/Test (or an
+ *   EC2 call with DryRun=true) is refused before it is even serialised (the belt to the
+ *   engine's braces);
+ * - the audit hook: every mutating command that succeeds is reported with its key
+ *   parameters (secrets redacted, bulky values summarised) and the id it produced.
+ */
+import { isMutatingOperation } from './sandbox/faults.js';
+import { operationOf, serviceOfClient, type SdkClientLike } from './sandbox/middleware.js';
+
+/** A mutating AWS call was attempted during --dry-run: a bug in a step, never the operator's fault. */
+export class DryRunViolation extends Error {
+  constructor(readonly operation: string) {
+    super(`internal error: ${operation} was called during --dry-run; plan mode must not change anything in AWS`);
+    this.name = 'DryRunViolation';
+  }
+}
+
+export interface AuditRecord {
+  /** e.g. `ec2:CreateVpc`. */
+  operation: string;
+  params: Record<string, unknown>;
+  resultId?: string;
+}
+
+export type AuditSink = (entry: AuditRecord) => void | Promise<void>;
+
+export interface GuardLogger {
+  warn(message: string): void;
+}
+
+export function addDryRunGuard(client: SdkClientLike): void {
+  const service = serviceOfClient(client);
+  client.middlewareStack.add(
+    (next: (args: { input?: { DryRun?: unknown } }) => Promise<unknown>, context: Record<string, unknown>) =>
+      async (args: { input?: { DryRun?: unknown } }) => {
+        const operation = operationOf(context);
+        // EC2's own DryRun=true only checks permissions ("would have succeeded"): safe to send.
+        if (isMutatingOperation(operation) && args.input?.DryRun !== true) {
+          throw new DryRunViolation(`${service}:${operation}`);
+        }
+        return next(args);
+      },
+    { step: 'initialize', priority: 'high', name: 'promigrateDryRunGuard', override: true },
+  );
+}
+
+export function addAuditHook(client: SdkClientLike, audit: AuditSink, logger?: GuardLogger): void {
+  const service = serviceOfClient(client);
+  client.middlewareStack.add(
+    (next: (args: { input: unknown }) => Promise<{ output?: unknown }>, context: Record<string, unknown>) =>
+      async (args: { input: unknown }) => {
+        const result = await next(args);
+        const operation = operationOf(context);
+        if (isMutatingOperation(operation)) {
+          const entry: AuditRecord = { operation: `${service}:${operation}`, params: auditParams(args.input) };
+          const resultId = findId(result.output) ?? findId(args.input);
+          if (resultId !== undefined) entry.resultId = resultId;
+          try {
+            await audit(entry);
+          } catch (err) {
+            // The AWS call succeeded; losing an audit line must not turn it into a failure.
+            logger?.warn(`could not record ${entry.operation} in the audit log: ${(err as Error).message}`);
+          }
+        }
+        return result;
+      },
+    { step: 'initialize', priority: 'normal', name: 'promigrateAudit', override: true },
+  );
+}
+
+const SECRET_KEY = /pass(word|phrase)?$|password|secretstring|secretbinary|secretaccesskey|sessiontoken|private_?key|userdata|credentials?$|authtoken/i;
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
+const MAX_STRING = 256;
+
+/** A JSON-safe copy of the input with secrets replaced and bulky values summarised. */
+export function auditParams(input: unknown): Record<string, unknown> {
+  const out = summarise(input, 0);
+  return out !== null && typeof out === 'object' && !Array.isArray(out) ? (out as Record<string, unknown>) : {};
+}
+
+function summarise(value: unknown, depth: number, key = ''): unknown {
+  if (key && SECRET_KEY.test(key)) return '[redacted]';
+  if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const clean = value.replace(URL_PASSWORD, '$1[redacted]@');
+    return clean.length > MAX_STRING ? `[${clean.length} characters]` : clean;
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return `[${value.byteLength} bytes]`;
+  if (depth >= 5) return '[…]';
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => summarise(v, depth + 1));
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = summarise(v, depth + 1, k);
+    return out;
+  }
+  return String(value);
+}
+
+/** Most specific first: a Subnet also carries its VpcId, an Instance its SubnetId. */
+const ID_KEYS = [
+  'InstanceId', 'NatGatewayId', 'RouteTableId', 'AssociationId', 'SecurityGroupRuleId', 'GroupId', 'InternetGatewayId',
+  'AllocationId', 'SubnetId', 'VpcId', 'DBInstanceIdentifier', 'DBSubnetGroupName', 'DBParameterGroupName',
+  'ReplicationTaskArn', 'ReplicationInstanceArn', 'EndpointArn', 'ReplicationSubnetGroupIdentifier', 'Id', 'ARN', 'Arn',
+  'VersionId',
+];
+
+/** Best effort: the first well-known id field, breadth first (first array element only). */
+export function findId(value: unknown): string | undefined {
+  let level: unknown[] = [value];
+  for (let depth = 0; depth < 4 && level.length > 0; depth++) {
+    const next: unknown[] = [];
+    for (const node of level) {
+      if (node === null || typeof node !== 'object') continue;
+      if (Array.isArray(node)) {
+        if (node.length > 0) next.push(node[0]);
+        continue;
+      }
+      const record = node as Record<string, unknown>;
+      const key = ID_KEYS.find((k) => typeof record[k] === 'string');
+      if (key) return record[key] as string;
+      for (const [k, v] of Object.entries(record)) if (k !== '$metadata') next.push(v);
+    }
+    level = next;
+  }
+  return undefined;
+}

@@ -1,0 +1,178 @@
+/**
+ * DMS table mappings and task settings: parsing and validation (with the messages DMS
+ * uses), table selection with `%`/`_` wildcards, and the table list a task works on.
+ */
+import type { SimContext } from '../../types.js';
+import { likePattern, seeded } from '../sim-util.js';
+import { dmsErrors, type EndpointRec, type TableSpec } from './state.js';
+
+export interface SelectionRule {
+  id: string;
+  action: 'include' | 'exclude' | 'explicit';
+  schema: string;
+  table: string;
+}
+
+/** Sandbox test affordances: tables with these names fail / mismatch when the task reaches them. */
+export const FAIL_TABLE = '__promigrate_fail__';
+export const MISMATCH_TABLE = '__promigrate_mismatch__';
+
+const RULE_TYPES = ['selection', 'transformation', 'table-settings', 'post-processing'];
+const ruleError = (id: string, why: string) =>
+  dmsErrors.value(`Error in mapping rules. Rule with ruleId = ${id} failed validation. ${why}`);
+
+export function parseTableMappings(text: unknown): SelectionRule[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(String(text ?? ''));
+  } catch (e) {
+    throw dmsErrors.value(`Invalid Table Mappings document. Invalid json ${(e as Error).message}`);
+  }
+  const rules = (doc as { rules?: unknown })?.rules;
+  if (!Array.isArray(rules)) throw dmsErrors.value('Invalid Table Mappings document. Missing rules array.');
+  const seen = new Set<string>();
+  const selection: SelectionRule[] = [];
+  for (const raw of rules as Array<Record<string, any>>) {
+    const id = String(raw?.['rule-id'] ?? '');
+    if (!id) throw dmsErrors.value('Error in mapping rules. rule-id cannot be null');
+    if (seen.has(id)) throw ruleError(id, 'Rule id must be unique.');
+    seen.add(id);
+    const type = raw['rule-type'];
+    if (!RULE_TYPES.includes(type)) throw ruleError(id, `Invalid rule type: ${type}`);
+    if (type !== 'selection') continue;
+    const locator = raw['object-locator'];
+    if (!locator || typeof locator !== 'object') throw ruleError(id, 'object locator cannot be null');
+    const action = raw['rule-action'];
+    if (!['include', 'exclude', 'explicit'].includes(action)) throw ruleError(id, `Invalid rule action: ${action}`);
+    if (!locator['schema-name']) throw ruleError(id, 'schema name cannot be null');
+    selection.push({ id, action, schema: String(locator['schema-name']), table: String(locator['table-name'] ?? '%') });
+  }
+  if (selection.length === 0) throw dmsErrors.value('Error in mapping rules. At least one selection rule is required.');
+  return selection;
+}
+
+const matches = (rule: SelectionRule, t: { schema: string; table: string }) =>
+  rule.action === 'explicit'
+    ? rule.schema === t.schema && rule.table === t.table
+    : likePattern(rule.schema).test(t.schema) && likePattern(rule.table).test(t.table);
+
+export function selectTables(all: TableSpec[], rules: SelectionRule[]): TableSpec[] {
+  const includes = rules.filter((r) => r.action !== 'exclude');
+  const excludes = rules.filter((r) => r.action === 'exclude');
+  return all.filter((t) => includes.some((r) => matches(r, t)) && !excludes.some((r) => matches(r, t)));
+}
+
+const SAMPLE_TABLES = ['members', 'board', 'products', 'orders', 'order_items'];
+// Underscores are so common in real names that only `%` makes a fallback name a pattern.
+const hasWildcard = (s: string) => s.includes('%');
+const unescape = (s: string) => s.replace(/\[_\]/g, '_');
+
+/**
+ * What the source holds: `ctx.hooks.sourceTables`, else a plausible list derived from the
+ * mapping (explicit names as written; wildcards filled with shop-like sample tables), with
+ * seeded row counts. Tables the mapping names FAIL_TABLE / MISMATCH_TABLE always exist.
+ */
+export function sourceTables(ctx: SimContext, source: EndpointRec, rules: SelectionRule[]): TableSpec[] {
+  const fromHook = ctx.hooks.sourceTables?.(source.arn, {
+    engineName: source.engineName,
+    serverName: source.serverName,
+    port: source.port,
+    databaseName: source.databaseName,
+  });
+  const defaultSchema = source.engineName.includes('postgres') ? 'public' : (source.databaseName ?? 'shop');
+  const out: TableSpec[] = fromHook ? [...fromHook] : [];
+  const add = (schema: string, table: string) => {
+    if (!out.some((t) => t.schema === schema && t.table === table)) {
+      out.push({ schema, table, rows: seeded(`${schema}.${table}`, 500, 250_000) });
+    }
+  };
+  for (const r of rules) {
+    if (r.action === 'exclude') continue;
+    const schema = hasWildcard(r.schema) ? defaultSchema : unescape(r.schema);
+    const table = unescape(r.table);
+    if (table === FAIL_TABLE || table === MISMATCH_TABLE) add(schema, table);
+    if (fromHook) continue;
+    if (!hasWildcard(r.table) || r.action === 'explicit') {
+      add(schema, table);
+    } else {
+      const pattern = likePattern(r.table);
+      const samples = SAMPLE_TABLES.filter((t) => pattern.test(t));
+      if (samples.length) samples.forEach((t) => add(schema, t));
+      else add(schema, unescape(r.table).replace(/%/g, 'data'));
+    }
+  }
+  return out;
+}
+
+const DEFAULT_SETTINGS = {
+  TargetMetadata: {
+    TargetSchema: '', SupportLobs: true, FullLobMode: false, LobChunkSize: 64, LimitedSizeLobMode: true,
+    LobMaxSize: 32, InlineLobMaxSize: 0, LoadMaxFileSize: 0, ParallelLoadThreads: 0, ParallelLoadBufferSize: 0,
+    BatchApplyEnabled: false, TaskRecoveryTableEnabled: false, ParallelApplyThreads: 0,
+  },
+  FullLoadSettings: {
+    TargetTablePrepMode: 'DROP_AND_CREATE', CreatePkAfterFullLoad: false, StopTaskCachedChangesApplied: false,
+    StopTaskCachedChangesNotApplied: false, MaxFullLoadSubTasks: 8, TransactionConsistencyTimeout: 600, CommitRate: 10000,
+  },
+  Logging: { EnableLogging: false, LogComponents: [] as unknown[] },
+  ControlTablesSettings: {
+    ControlSchema: '', HistoryTimeslotInMinutes: 5, HistoryTableEnabled: false, SuspendedTablesTableEnabled: false,
+    StatusTableEnabled: false, FullLoadExceptionTableEnabled: false,
+  },
+  StreamBufferSettings: { StreamBufferCount: 3, StreamBufferSizeInMB: 8, CtrlStreamBufferSizeInMB: 5 },
+  ChangeProcessingDdlHandlingPolicy: { HandleSourceTableDropped: true, HandleSourceTableTruncated: true, HandleSourceTableAltered: true },
+  ErrorBehavior: { DataErrorPolicy: 'LOG_ERROR', TableErrorPolicy: 'SUSPEND_TABLE', RecoverableErrorCount: -1, FullLoadIgnoreConflicts: true },
+  ChangeProcessingTuning: {
+    BatchApplyPreserveTransaction: true, BatchApplyTimeoutMin: 1, BatchApplyTimeoutMax: 30, BatchApplyMemoryLimit: 500,
+    BatchSplitSize: 0, MinTransactionSize: 1000, CommitTimeout: 1, MemoryLimitTotal: 1024, MemoryKeepTime: 60, StatementCacheSize: 50,
+  },
+  ValidationSettings: {
+    EnableValidation: false, ValidationMode: 'ROW_LEVEL', ThreadCount: 5, PartitionSize: 10000, FailureMaxCount: 10000,
+    RecordFailureDelayInMinutes: 5, RecordSuspendDelayInMinutes: 30, MaxKeyColumnSize: 8096, TableFailureMaxCount: 1000,
+    ValidationOnly: false, HandleCollationDiff: false, RecordFailureDelayLimitInMinutes: 0, SkipLobColumns: false,
+    ValidationPartialLobSize: 0, ValidationQueryCdcDelaySeconds: 0,
+  },
+};
+
+function deepMerge(base: any, over: any): any {
+  if (Array.isArray(over) || typeof over !== 'object' || over === null) return over;
+  const out: Record<string, unknown> = { ...(typeof base === 'object' && base ? base : {}) };
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(out[k], v);
+  return out;
+}
+
+/** The full settings document DMS stores for a task (defaults overlaid with the caller's). */
+export function taskSettings(text: unknown, instanceId: string, taskResourceId: string): string {
+  let user: Record<string, any> = {};
+  if (text !== undefined && text !== null && text !== '') {
+    try {
+      user = JSON.parse(String(text));
+    } catch (e) {
+      throw dmsErrors.value(`Invalid task settings JSON: ${(e as Error).message}`);
+    }
+    if (typeof user !== 'object' || user === null || Array.isArray(user)) {
+      throw dmsErrors.value('Invalid task settings JSON: expected an object');
+    }
+  }
+  if (user.Logging?.CloudWatchLogGroup || user.Logging?.CloudWatchLogStream) {
+    throw dmsErrors.value('Task Settings CloudWatchLogGroup or CloudWatchLogStream cannot be set on create.');
+  }
+  const merged = deepMerge(DEFAULT_SETTINGS, user);
+  const subTasks = merged.FullLoadSettings.MaxFullLoadSubTasks;
+  if (!Number.isInteger(subTasks) || subTasks < 1 || subTasks > 49) {
+    throw dmsErrors.value(`Invalid value ${subTasks} for MaxFullLoadSubTasks: must be between 1 and 49.`);
+  }
+  if (merged.Logging.EnableLogging) {
+    merged.Logging.CloudWatchLogGroup = `dms-tasks-${instanceId}`;
+    merged.Logging.CloudWatchLogStream = `dms-task-${taskResourceId}`;
+  }
+  return JSON.stringify(merged);
+}
+
+export function settingsOf(task: { settings: string }): { maxSubTasks: number; validation: boolean } {
+  const s = JSON.parse(task.settings);
+  return {
+    maxSubTasks: s.FullLoadSettings?.MaxFullLoadSubTasks ?? 8,
+    validation: Boolean(s.ValidationSettings?.EnableValidation),
+  };
+}

@@ -1,0 +1,17 @@
+/** Every simulated service, by the sandbox's service name. */
+import type { ServiceName, ServiceSimulator } from '../types.js';
+import { dmsSimulator } from './dms.js';
+import { ec2Simulator } from './ec2.js';
+import { rdsSimulator } from './rds.js';
+import { route53Simulator } from './route53.js';
+import { secretsManagerSimulator } from './secretsmanager.js';
+import { stsSimulator } from './sts.js';
+
+export const simulators: Record<ServiceName, ServiceSimulator> = {
+  ec2: ec2Simulator,
+  rds: rdsSimulator,
+  dms: dmsSimulator,
+  route53: route53Simulator,
+  sts: stsSimulator,
+  secretsmanager: secretsManagerSimulator,
+};
