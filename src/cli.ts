@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { CommandSpec, GlobalOptions } from './commands/spec.js';
 import { commandSpecs } from './commands/index.js';
 import { ExitCode, isPromigrateError } from './errors.js';
+import { createIoHost } from './ui/create-io-host.js';
 import { TOOL_VERSION } from './version.js';
 
 /**
@@ -9,6 +10,7 @@ import { TOOL_VERSION } from './version.js';
  * only when they run; this file and what it imports must stay light.
  */
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnBrokenPipe();
   let exitCode: number = ExitCode.ok;
   const program = buildProgram((code) => {
     exitCode = code;
@@ -93,7 +95,6 @@ function globalOptions(all: Record<string, unknown>): GlobalOptions {
 }
 
 async function execute(spec: CommandSpec, globals: GlobalOptions, options: Record<string, unknown>, operands: string[]): Promise<number> {
-  const { createIoHost } = await import('./ui/create-io-host.js');
   const io = await createIoHost({ json: globals.json, yes: globals.yes, verbose: globals.verbose, color: globals.color, rich: !spec.printsOnly });
   try {
     const { default: handler } = await spec.load();
@@ -119,4 +120,14 @@ function reportError(err: unknown, globals: GlobalOptions): number {
   if (hint) process.stderr.write(`${hint}\n`);
   if (globals.verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return exitCode;
+}
+
+/** `promigrate status | head -1` closes the pipe early; that is not an error worth a stack trace. */
+function exitQuietlyOnBrokenPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
 }
