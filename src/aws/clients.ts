@@ -15,6 +15,7 @@
  * the SDK's endpoint rules map any commercial region to route53.amazonaws.com, and
  * LocalStack/moto accept whatever region the client signs with.
  */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RDSClient } from '@aws-sdk/client-rds';
@@ -47,11 +48,13 @@ export interface AwsClients {
   readonly route53: Promise<Route53Client>;
   readonly sts: Promise<STSClient>;
   readonly secretsManager: Promise<SecretsManagerClient>;
+  /** DMS reports CDC latency only as CloudWatch metrics (CDCLatencySource/Target). */
+  readonly cloudwatch: Promise<CloudWatchClient>;
   /** Closes the HTTP connections of every client created so far. */
   destroy(): void;
 }
 
-type ServiceKey = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager';
+type ServiceKey = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager' | 'cloudwatch';
 type ClientCtor = new (config: Record<string, unknown>) => SdkClientLike & { destroy(): void };
 
 const LOADERS: Record<ServiceKey, () => Promise<ClientCtor>> = {
@@ -62,6 +65,7 @@ const LOADERS: Record<ServiceKey, () => Promise<ClientCtor>> = {
   route53: async () => (await import('@aws-sdk/client-route-53')).Route53Client as unknown as ClientCtor,
   sts: async () => (await import('@aws-sdk/client-sts')).STSClient as unknown as ClientCtor,
   secretsManager: async () => (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient as unknown as ClientCtor,
+  cloudwatch: async () => (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient as unknown as ClientCtor,
 };
 
 /** Fixed, obviously fake credentials: a sandboxed client never looks up the credential chain. */
@@ -112,6 +116,9 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     },
     get secretsManager() {
       return get('secretsManager');
+    },
+    get cloudwatch() {
+      return get('cloudwatch');
     },
     destroy() {
       for (const client of created.values()) client.then((c) => c.destroy(), () => undefined);

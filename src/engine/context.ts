@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { AwsRuntime } from '../aws/runtime.js';
+import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
 import type { MigrationConfig } from '../config/schema.js';
 import { appendAudit } from '../state/audit.js';
@@ -20,6 +22,7 @@ export interface RunEnvironment {
   store: StateView;
   io: IoHost;
   clock: Clock;
+  aws: AwsRuntime;
   dryRun: boolean;
   signal: AbortSignal;
 }
@@ -35,6 +38,7 @@ export function createStepContext(env: RunEnvironment, stepId: StepId): StepCont
     if (env.dryRun) throw new Error(`internal error: step "${stepId}" tried to ${what} in plan mode`);
   };
 
+  let clients: AwsClients | undefined;
   return {
     stepId,
     project: env.project,
@@ -43,6 +47,9 @@ export function createStepContext(env: RunEnvironment, stepId: StepId): StepCont
     stateDir: store.stateDir,
     io: env.io,
     clock: env.clock,
+    get aws() {
+      return (clients ??= env.aws.clients(stepId));
+    },
     dryRun: env.dryRun,
     signal: env.signal,
     state: () => store.data,

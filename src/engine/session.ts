@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock, type Clock } from '../clock.js';
+import { openAwsRuntime, type AwsRuntime } from '../aws/runtime.js';
 import type { GlobalOptions } from '../commands/spec.js';
 import { applyOverrides, loadConfig } from '../config/load.js';
 import type { MigrationConfig } from '../config/schema.js';
@@ -27,22 +27,27 @@ export async function openSession(globals: GlobalOptions, io: IoHost, command: s
   const loaded = await loadConfig(globals.config);
   const config = applyOverrides(loaded.config, globals);
   const project = config.project.name;
-  const clock: Clock = systemClock;
+  const warn = (message: string): void => io.notify({ level: 'warn', code: 'aws.audit', message });
 
   if (globals.dryRun) {
     const existing = await readStateFile(statePaths(globals.stateDir).state);
     if (existing) checkProject(existing, project, globals.stateDir);
     const interruption = onInterrupt(() => undefined);
+    const aws = await openAwsRuntime({ config, stateDir: globals.stateDir, dryRun: true, warn });
     return {
       project,
       config,
       configPath: loaded.path,
       store: readOnlyView(existing ?? freshState(project, loaded.hash), globals.stateDir),
       io,
-      clock,
+      clock: aws.clock,
+      aws,
       dryRun: true,
       signal: interruption.signal,
-      close: async () => interruption.dispose(),
+      close: async () => {
+        interruption.dispose();
+        await aws.close();
+      },
     };
   }
 
@@ -57,6 +62,7 @@ export async function openSession(globals: GlobalOptions, io: IoHost, command: s
       }),
   });
   const interruption = onInterrupt(() => lock.releaseSync());
+  let aws: AwsRuntime | undefined;
   try {
     const store = await StateStore.openOrCreate(globals.stateDir, { project, configHash: loaded.hash, toolVersion: TOOL_VERSION });
     checkProject(store.data, project, globals.stateDir);
@@ -64,25 +70,32 @@ export async function openSession(globals: GlobalOptions, io: IoHost, command: s
       io.notify({ level: 'info', code: 'config.changed', message: `${loaded.path} changed since the last run; using the new version` });
       await store.update((draft) => {
         draft.configHash = loaded.hash;
-        draft.toolVersion = TOOL_VERSION;
       });
     }
+    aws = await openAwsRuntime({ config, stateDir: globals.stateDir, dryRun: false, warn });
+    const runtime = aws;
     return {
       project,
       config,
       configPath: loaded.path,
       store,
       io,
-      clock,
+      clock: runtime.clock,
+      aws: runtime,
       dryRun: false,
       signal: interruption.signal,
       close: async () => {
         interruption.dispose();
-        await lock.release();
+        try {
+          await runtime.close();
+        } finally {
+          await lock.release();
+        }
       },
     };
   } catch (err) {
     interruption.dispose();
+    await aws?.close();
     await lock.release();
     throw err;
   }

@@ -3,6 +3,7 @@
  * ordering, locking, state, plan mode and resume. Steps never import inquirer or ora and
  * never write state directly: they go through the StepContext.
  */
+import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
 import type { MigrationConfig } from '../config/schema.js';
 import type { ResourceRecord, StateFile, StepState } from '../state/types.js';
@@ -44,6 +45,12 @@ export interface StepContext {
   readonly stateDir: string;
   readonly io: IoHost;
   readonly clock: Clock;
+  /**
+   * AWS SDK clients (created on first use): the real account, or the sandbox — a step
+   * cannot tell which. Mutating calls are audited as this step's; under --dry-run they
+   * are refused before they leave the process.
+   */
+  readonly aws: AwsClients;
   readonly dryRun: boolean;
   /** Aborted on SIGINT/SIGTERM: long waits must pass it on and stop promptly. */
   readonly signal: AbortSignal;

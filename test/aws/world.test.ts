@@ -41,7 +41,7 @@ describe('sandbox world', () => {
     const { sandbox } = await makeSandbox({ simulators: localSimulators, worldPath });
     const start = sandbox.clock.now();
     for (let i = 0; i < 10; i++) await sandbox.clock.sleep(MIN);
-    await new Promise((r) => setTimeout(r, 50)); // let the background save land
+    await sandbox.world.flush();
     const saved = JSON.parse(readFileSync(worldPath, 'utf8')).now;
     expect(saved).toBeGreaterThanOrEqual(start + 9 * MIN);
   });

@@ -54,6 +54,7 @@ export const THROTTLING_ERRORS: Record<ServiceName, { name: string; httpStatusCo
   sts: { name: 'Throttling', httpStatusCode: 400, message: 'Rate exceeded' },
   dms: { name: 'ThrottlingException', httpStatusCode: 400, message: 'Rate exceeded' },
   secretsmanager: { name: 'ThrottlingException', httpStatusCode: 400, message: 'Rate exceeded' },
+  cloudwatch: { name: 'Throttling', httpStatusCode: 400, message: 'Rate exceeded' },
 };
 
 /** Error names the SDK's retry strategy treats as throttling (@smithy/core THROTTLING_ERROR_CODES). */

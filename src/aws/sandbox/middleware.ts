@@ -46,6 +46,7 @@ const SERVICE_IDS: Record<string, ServiceName> = {
   'Route 53': 'route53',
   STS: 'sts',
   'Secrets Manager': 'secretsmanager',
+  CloudWatch: 'cloudwatch',
 };
 
 export function serviceOfClient(client: SdkClientLike): ServiceName {

@@ -103,6 +103,11 @@ export class World {
     this.saving = next.catch(() => undefined);
     return next;
   }
+
+  /** Resolves when every save started so far has landed (or failed). */
+  flush(): Promise<void> {
+    return this.saving;
+  }
 }
 
 function newWorld(init: WorldInit): WorldData {

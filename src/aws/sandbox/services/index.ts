@@ -1,5 +1,6 @@
 /** Every simulated service, by the sandbox's service name. */
 import type { ServiceName, ServiceSimulator } from '../types.js';
+import { cloudWatchSimulator } from './cloudwatch.js';
 import { dmsSimulator } from './dms.js';
 import { ec2Simulator } from './ec2.js';
 import { rdsSimulator } from './rds.js';
@@ -14,4 +15,5 @@ export const simulators: Record<ServiceName, ServiceSimulator> = {
   route53: route53Simulator,
   sts: stsSimulator,
   secretsmanager: secretsManagerSimulator,
+  cloudwatch: cloudWatchSimulator,
 };

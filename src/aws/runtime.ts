@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { systemClock, type Clock } from '../clock.js';
+import type { MigrationConfig } from '../config/schema.js';
+import { appendAudit } from '../state/audit.js';
+import { createAwsClients, type AwsClients } from './clients.js';
+import type { Sandbox } from './sandbox/index.js';
+
+export interface AwsRuntimeOptions {
+  config: MigrationConfig;
+  stateDir: string;
+  dryRun: boolean;
+  /** Told when an audit line could not be written (the AWS call itself succeeded). */
+  warn(message: string): void;
+}
+
+/**
+ * Where AWS calls go for one run: the real account (default credential chain, profile,
+ * endpoint) or the sandbox, whose world lives beside the state and whose virtual clock
+ * then becomes the run's clock, so every wait takes no real time.
+ */
+export interface AwsRuntime {
+  readonly mode: 'aws' | 'sandbox';
+  readonly region: string;
+  readonly clock: Clock;
+  /** Clients whose mutating calls are audited as made by `stepId`. */
+  clients(stepId: string): AwsClients;
+  close(): Promise<void>;
+}
+
+export async function openAwsRuntime(opts: AwsRuntimeOptions): Promise<AwsRuntime> {
+  const { config, stateDir, dryRun } = opts;
+  const aws = config.aws;
+  let sandbox: Sandbox | undefined;
+  if (aws.mode === 'sandbox') {
+    const { openSandbox, SANDBOX_WORLD_FILE } = await import('./sandbox/index.js');
+    const { seedOperatorAccount, targetMappingHooks } = await import('./sandbox/seed.js');
+    sandbox = await openSandbox({
+      worldPath: join(stateDir, SANDBOX_WORLD_FILE),
+      persist: !dryRun,
+      region: aws.region,
+      hooks: targetMappingHooks(config),
+      initWorld: (ctx) => seedOperatorAccount(ctx, config),
+    });
+  }
+  const made: AwsClients[] = [];
+  return {
+    mode: aws.mode,
+    region: aws.region,
+    clock: sandbox?.clock ?? systemClock,
+    clients(stepId) {
+      const clients = createAwsClients({
+        region: aws.region,
+        ...(aws.profile ? { profile: aws.profile } : {}),
+        ...(aws.endpoint ? { endpointUrl: aws.endpoint } : {}),
+        maxAttempts: aws.maxAttempts,
+        dryRun,
+        ...(sandbox ? { sandbox } : {}),
+        audit: (entry) =>
+          appendAudit(stateDir, {
+            time: new Date().toISOString(),
+            step: stepId,
+            operation: entry.operation,
+            params: entry.params,
+            ...(entry.resultId !== undefined ? { resultId: entry.resultId } : {}),
+            outcome: 'ok',
+          }),
+        logger: { warn: opts.warn },
+      });
+      made.push(clients);
+      return clients;
+    },
+    async close() {
+      for (const clients of made) clients.destroy();
+      await sandbox?.close();
+    },
+  };
+}
