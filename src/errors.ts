@@ -92,3 +92,13 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/** An AWS SDK service error (it carries `$fault`): its code is worth showing with the message. */
+export function isAwsServiceError(err: unknown): err is Error & { $fault: 'client' | 'server' } {
+  return err instanceof Error && typeof (err as { $fault?: unknown }).$fault === 'string';
+}
+
+/** The message an operator sees for a failure: AWS errors are prefixed with their code. */
+export function describeFailure(err: unknown): string {
+  return isAwsServiceError(err) ? `${err.name}: ${err.message}` : errorMessage(err);
+}

@@ -1,4 +1,4 @@
-import { CancelledError, PromigrateError, StepFailedError, UsageError, errorMessage } from '../errors.js';
+import { CancelledError, PromigrateError, StepFailedError, UsageError, describeFailure } from '../errors.js';
 import type { StateFile, StepStatus } from '../state/types.js';
 import { createStepContext, type RunEnvironment } from './context.js';
 import { dependencyGraph } from './registry.js';
@@ -108,14 +108,14 @@ async function applyStep(env: RunEnvironment, ctx: StepContext, step: Step): Pro
       entry.status = 'failed';
       entry.finishedAt = new Date().toISOString();
       entry.error = {
-        message: cancelled ? 'cancelled by the operator' : errorMessage(err),
+        message: cancelled ? 'cancelled by the operator' : describeFailure(err),
         code: cancelled ? 'Cancelled' : errorName(err),
         at: entry.finishedAt,
       };
     });
     if (cancelled) throw new CancelledError(`Cancelled during ${step.id}; state saved.`, { hint: 'Run the same command again to resume.' });
     if (err instanceof PromigrateError && err.exitCode === 2) throw err;
-    throw new StepFailedError(step.id, `Step ${step.id} failed: ${errorMessage(err)}`, {
+    throw new StepFailedError(step.id, `Step ${step.id} failed: ${describeFailure(err)}`, {
       cause: err,
       hint: err instanceof PromigrateError && err.hint ? err.hint : `Fix the cause and run \`promigrate run --from ${step.id}\` to resume.`,
     });

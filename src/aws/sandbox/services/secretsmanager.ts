@@ -22,12 +22,15 @@ import type {
 } from '@aws-sdk/client-secrets-manager';
 import { SimError } from '../errors.js';
 import type { ServiceSimulator, SimContext } from '../types.js';
+import { seal, unseal } from '../seal.js';
 import { page } from './paging.js';
 
+/** Values are kept sealed (see ../seal.ts): the world file must never hold a readable secret. */
 interface StoredVersion {
   id: string;
+  /** sealed */
   string?: string;
-  /** base64 */
+  /** sealed base64 */
   binary?: string;
   stages: string[];
   created: number;
@@ -105,12 +108,35 @@ function versionId(ctx: SimContext, token: string | undefined): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+function sealed(value: Pick<StoredVersion, 'string' | 'binary'>): Pick<StoredVersion, 'string' | 'binary'> {
+  return {
+    ...(value.string !== undefined ? { string: seal(value.string) } : {}),
+    ...(value.binary !== undefined ? { binary: seal(value.binary) } : {}),
+  };
+}
+
+function opened(version: StoredVersion): Pick<StoredVersion, 'string' | 'binary'> {
+  const open = (v: string): string => {
+    const plain = unseal(v);
+    if (plain === undefined) {
+      throw new SimError('DecryptionFailure', "Secrets Manager can't decrypt the protected secret text using the provided KMS key.");
+    }
+    return plain;
+  };
+  return {
+    ...(version.string !== undefined ? { string: open(version.string) } : {}),
+    ...(version.binary !== undefined ? { binary: open(version.binary) } : {}),
+  };
+}
+
 function sameValue(v: StoredVersion, value: Pick<StoredVersion, 'string' | 'binary'>): boolean {
-  return v.string === value.string && v.binary === value.binary;
+  const plain = opened(v);
+  return plain.string === value.string && plain.binary === value.binary;
 }
 
 /** Adds a version; moves AWSCURRENT (the old current becomes AWSPREVIOUS) when it is staged. */
-function addVersion(ctx: SimContext, secret: StoredSecret, version: StoredVersion): void {
+function addVersion(ctx: SimContext, secret: StoredSecret, plainVersion: StoredVersion): void {
+  const version = { ...plainVersion, ...sealed(plainVersion) };
   const oldCurrent = secret.versions.find((v) => v.stages.includes('AWSCURRENT'));
   const moved = new Set(version.stages);
   if (moved.has('AWSCURRENT') && oldCurrent) moved.add('AWSPREVIOUS');
@@ -215,12 +241,13 @@ export const secretsManagerSimulator: ServiceSimulator = {
       const which = input.VersionId !== undefined ? `VersionId: ${input.VersionId}` : `staging label: ${stage}`;
       throw new SimError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for ${which}`);
     }
+    const plain = opened(version);
     return {
       ARN: secret.arn,
       Name: secret.name,
       VersionId: version.id,
-      ...(version.string !== undefined ? { SecretString: version.string } : {}),
-      ...(version.binary !== undefined ? { SecretBinary: new Uint8Array(Buffer.from(version.binary, 'base64')) } : {}),
+      ...(plain.string !== undefined ? { SecretString: plain.string } : {}),
+      ...(plain.binary !== undefined ? { SecretBinary: new Uint8Array(Buffer.from(plain.binary, 'base64')) } : {}),
       VersionStages: [...version.stages],
       CreatedDate: new Date(version.created),
     };
@@ -312,7 +339,7 @@ export function putManagedSecret(
     versions: [
       {
         id: versionId(ctx, undefined),
-        string: JSON.stringify({ username: secret.username, password }),
+        string: seal(JSON.stringify({ username: secret.username, password })),
         stages: ['AWSCURRENT'],
         created: now,
       },
