@@ -135,6 +135,15 @@ describe('the sandbox reliability harness', () => {
 });
 
 describe('plan mode against the sandbox', () => {
+  it('refuses a mutating AWS call made during --dry-run before it leaves the process', async () => {
+    const cwd = workspace();
+    const result = await runCli(['plan'], { cwd, env: { PROMIGRATE_EXTRA_STEPS: STEPS, HARNESS_PLAN_MUTATES: '1' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('ec2:CreateVpc was called during --dry-run');
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(cwd)).toEqual(['promigrate.yaml']);
+  });
+
   it('makes no mutating call: no state, no audit log, no world file', async () => {
     const cwd = workspace();
     const result = await runCli(['plan'], { cwd, env: { PROMIGRATE_EXTRA_STEPS: STEPS } });
