@@ -4,13 +4,34 @@ import { GetHostedZoneCommand, NoSuchHostedZone } from '@aws-sdk/client-route-53
 import { describe, expect, it } from 'vitest';
 import { makeSandbox } from '../helpers/sandbox.js';
 
-// The RDS, DMS and Route 53 simulators are tested on their own; this checks the wiring
-// (registry, wire-level errors, hooks) and is skipped while those modules are missing.
-const registry = await import('../../src/aws/sandbox/services/index.js').catch(() => undefined);
+import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { simulators } from '../../src/aws/sandbox/services/index.js';
 
-describe.skipIf(!registry)('the default simulator registry', () => {
+// The simulators are tested on their own; this checks the wiring (registry, wire-level
+// errors in each protocol, hooks).
+describe('the default simulator registry', () => {
   it('has every service', () => {
-    expect(Object.keys(registry!.simulators).sort()).toEqual(['dms', 'ec2', 'rds', 'route53', 'secretsmanager', 'sts']);
+    expect(Object.keys(simulators).sort()).toEqual(['cloudwatch', 'dms', 'ec2', 'rds', 'route53', 'secretsmanager', 'sts']);
+  });
+
+  it('answers CloudWatch (awsJson 1.0) through the real client, errors included', async () => {
+    const { clients } = await makeSandbox();
+    const cw = await clients.cloudwatch;
+    const query = {
+      Namespace: 'AWS/DMS',
+      MetricName: 'CDCLatencySource',
+      Dimensions: [{ Name: 'ReplicationInstanceIdentifier', Value: 'x' }, { Name: 'ReplicationTaskIdentifier', Value: 'y' }],
+      StartTime: new Date(Date.UTC(2025, 0, 6, 8)),
+      EndTime: new Date(Date.UTC(2025, 0, 6, 9)),
+      Period: 60,
+      Statistics: ['Average' as const],
+    };
+    const ok = await cw.send(new GetMetricStatisticsCommand(query));
+    expect(ok.Datapoints).toEqual([]);
+    await expect(cw.send(new GetMetricStatisticsCommand({ ...query, Period: 61 }))).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
+      $fault: 'client',
+    });
   });
 
   it('turns RDS and Route 53 simulator errors into the SDK modelled exception classes', async () => {
