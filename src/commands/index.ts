@@ -9,6 +9,11 @@ import { initSpec } from './init.spec.js';
 import * as statusCommand from './status.js';
 import * as unlockCommand from './unlock.js';
 
+const acceptRiskOption: OptionSpec = {
+  flags: '--accept-risk <finding-ids...>',
+  description: 'go on despite these assess blockers (recorded in state and reports)',
+};
+
 const selectionOptions: OptionSpec[] = [
   { flags: '--from <step>', description: 'start at this step (earlier ones must be done)' },
   { flags: '--to <step>', description: 'stop after this step' },
@@ -37,8 +42,26 @@ export const commandSpecs: CommandSpec[] = [
     name: 'run',
     summary: 'run every step that is not done yet, in order; resumes after a crash or Ctrl-C',
     examples: ['promigrate run', 'promigrate run --to provision', 'promigrate run --only assess --yes --json'],
-    options: selectionOptions,
+    options: [...selectionOptions, acceptRiskOption],
     load: () => import('./run.js'),
+  },
+  {
+    name: 'assess',
+    summary: 'inventory the source, check it is ready for DMS full load + CDC, and pre-flight AWS; changes nothing',
+    description:
+      'Connects to the source (through source.connectVia when set), takes its inventory, checks binlog/WAL settings, ' +
+      'the retention budget, privileges, keys, LOBs and types, and runs read-only AWS pre-flight checks. Writes ' +
+      '<state-dir>/reports/assess.md and .json. Exit 1 when blockers remain that were not accepted with --accept-risk.',
+    examples: [
+      'promigrate assess',
+      'promigrate assess --fix-script fixes.txt',
+      'promigrate assess --accept-risk table.no-primary-key:shop.audit_log --json',
+    ],
+    options: [
+      { flags: '--fix-script [file]', description: 'write every proposed fix (my.cnf/postgresql.conf lines, parameter group, GRANTs) to a file' },
+      acceptRiskOption,
+    ],
+    load: () => import('./assess.js'),
   },
   {
     name: 'unlock',

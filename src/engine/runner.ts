@@ -27,7 +27,17 @@ export interface RunReport {
  * PlanMode). A step left `running` by a crash is `check()`ed first: its work may
  * already be complete.
  */
-export async function runSteps(env: RunEnvironment, ordered: readonly Step[], selected: readonly Step[]): Promise<RunReport> {
+export interface RunOptions {
+  /** Steps to run again even when done (e.g. `promigrate assess` always re-assesses). */
+  rerun?: ReadonlySet<string>;
+}
+
+export async function runSteps(
+  env: RunEnvironment,
+  ordered: readonly Step[],
+  selected: readonly Step[],
+  options: RunOptions = {},
+): Promise<RunReport> {
   const report: RunReport = { project: env.project, dryRun: env.dryRun, graph: dependencyGraph(ordered), steps: [] };
   const selectedIds = new Set(selected.map((s) => s.id));
   refuseMissingDependencies(env.store.data, ordered, selected, selectedIds, env.dryRun);
@@ -35,7 +45,7 @@ export async function runSteps(env: RunEnvironment, ordered: readonly Step[], se
   for (const step of selected) {
     throwIfCancelled(env.signal);
     const current = env.store.data.steps[step.id];
-    if (current?.status === 'done' || current?.status === 'skipped') {
+    if ((current?.status === 'done' || current?.status === 'skipped') && !options.rerun?.has(step.id)) {
       env.io.notify({ level: 'info', code: 'engine.step.skip', message: `${step.id}: already ${current.status}` });
       report.steps.push({ id: step.id, title: step.title, status: 'already-done', attempt: current.attempt });
       continue;

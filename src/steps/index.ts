@@ -3,9 +3,14 @@ import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Step } from '../engine/step.js';
 
-/** The built-in steps, in the order they run. Each later issue adds its step here. */
+/**
+ * The built-in steps, in the order they run. `PROMIGRATE_BUILTIN_STEPS=none` leaves them
+ * out, so that a step plug-in (or the engine's own tests) can be exercised on its own.
+ */
 async function builtInSteps(): Promise<Step[]> {
-  return [];
+  if (process.env.PROMIGRATE_BUILTIN_STEPS === 'none') return [];
+  const { assessStep } = await import('./assess/index.js');
+  return [assessStep];
 }
 
 /**

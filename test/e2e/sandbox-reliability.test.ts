@@ -42,7 +42,7 @@ function workspace(): string {
 }
 
 const run = (cwd: string, env: Record<string, string> = {}): Promise<CliResult> =>
-  runCli(['run'], { cwd, env: { PROMIGRATE_EXTRA_STEPS: STEPS, PROMIGRATE_SANDBOX_SEED: '7', ...env } });
+  runCli(['run'], { cwd, env: { PROMIGRATE_EXTRA_STEPS: STEPS, PROMIGRATE_BUILTIN_STEPS: 'none', PROMIGRATE_SANDBOX_SEED: '7', ...env } });
 
 function stateParses(cwd: string): void {
   const state = JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8'));
@@ -137,7 +137,7 @@ describe('the sandbox reliability harness', () => {
 describe('plan mode against the sandbox', () => {
   it('refuses a mutating AWS call made during --dry-run before it leaves the process', async () => {
     const cwd = workspace();
-    const result = await runCli(['plan'], { cwd, env: { PROMIGRATE_EXTRA_STEPS: STEPS, HARNESS_PLAN_MUTATES: '1' } });
+    const result = await runCli(['plan'], { cwd, env: { PROMIGRATE_EXTRA_STEPS: STEPS, PROMIGRATE_BUILTIN_STEPS: 'none', HARNESS_PLAN_MUTATES: '1' } });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('ec2:CreateVpc was called during --dry-run');
     const { readdirSync } = await import('node:fs');
@@ -146,7 +146,7 @@ describe('plan mode against the sandbox', () => {
 
   it('makes no mutating call: no state, no audit log, no world file', async () => {
     const cwd = workspace();
-    const result = await runCli(['plan'], { cwd, env: { PROMIGRATE_EXTRA_STEPS: STEPS } });
+    const result = await runCli(['plan'], { cwd, env: { PROMIGRATE_EXTRA_STEPS: STEPS, PROMIGRATE_BUILTIN_STEPS: 'none' } });
     expect(result.code, result.stderr).toBe(0);
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(cwd)).toEqual(['promigrate.yaml']);

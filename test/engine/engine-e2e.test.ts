@@ -20,7 +20,7 @@ source:
 
 let work: string;
 let world: string;
-const env = () => ({ PROMIGRATE_EXTRA_STEPS: STEPS, TEST_WORLD_DIR: world });
+const env = () => ({ PROMIGRATE_EXTRA_STEPS: STEPS, PROMIGRATE_BUILTIN_STEPS: 'none', TEST_WORLD_DIR: world });
 const cli = (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> =>
   runCli(args, { cwd: work, env: { ...env(), ...extraEnv } });
 const state = () => JSON.parse(readFileSync(join(work, '.promigrate/state.json'), 'utf8'));
