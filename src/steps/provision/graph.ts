@@ -1,0 +1,118 @@
+import type { PlannedChange } from '../../engine/step.js';
+import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+
+export interface GraphHooks {
+  /** Saves the resource to state at once (before any wait). */
+  record(task: ResourceTask, found: FoundResource): Promise<void>;
+  /** Progress: `found`, `creating`, `waiting`, `ready`, with elapsed simulated/real time. */
+  progress(task: ResourceTask, status: string, elapsedMs: number): void;
+  now(): number;
+}
+
+/**
+ * Runs tasks as soon as their dependencies are done, many at once: RDS and the DMS
+ * instance start as soon as their subnet groups exist and are waited for concurrently.
+ * After a failure no new task starts; the ones in flight finish, then the first error is
+ * thrown (everything made so far is already in state, so a re-run resumes).
+ */
+export async function applyGraph(tasks: readonly ResourceTask[], t: TaskContext, hooks: GraphHooks): Promise<Map<string, FoundResource>> {
+  const byKey = new Map(tasks.map((task) => [task.key, task]));
+  const done = new Map<string, FoundResource>();
+  const pending = new Set(tasks.map((task) => task.key));
+  const running = new Map<string, Promise<void>>();
+  let failure: { error: unknown } | undefined;
+
+  const ensure = async (task: ResourceTask): Promise<FoundResource> => {
+    const started = hooks.now();
+    let found = await task.find(t);
+    if (found) {
+      hooks.progress(task, found.adopted ? 'adopted' : 'exists', hooks.now() - started);
+    } else {
+      hooks.progress(task, 'creating', 0);
+      found = await task.create(t);
+    }
+    await hooks.record(task, found);
+    if (task.waitReady) {
+      hooks.progress(task, 'waiting', hooks.now() - started);
+      const fresh = await task.waitReady(t, found);
+      if (fresh) {
+        found = { ...found, outputs: { ...found.outputs, ...fresh } };
+        await hooks.record(task, found);
+      }
+    }
+    hooks.progress(task, 'ready', hooks.now() - started);
+    return found;
+  };
+
+  while (pending.size > 0 || running.size > 0) {
+    if (!failure) {
+      for (const key of [...pending]) {
+        const task = byKey.get(key)!;
+        if (!task.dependsOn.every((dep) => done.has(dep) || !byKey.has(dep))) continue;
+        pending.delete(key);
+        running.set(
+          key,
+          ensure(task)
+            .then((found) => void done.set(key, found), (error: unknown) => void (failure ??= { error }))
+            .finally(() => running.delete(key)),
+        );
+      }
+    }
+    if (running.size === 0) {
+      if (failure) throw failure.error;
+      if (pending.size > 0) throw new Error(`internal error: provision tasks wait on each other: ${[...pending].join(', ')}`);
+      break;
+    }
+    await Promise.race(running.values());
+  }
+  if (failure) throw failure.error;
+  return done;
+}
+
+/**
+ * The plan: for each task in dependency order, what exists already (found, adopted) and
+ * the exact calls that would create the rest, read from the real current state. Tasks
+ * below a resource that does not exist yet are planned as creates with `<key>` ids.
+ */
+export async function planGraph(tasks: readonly ResourceTask[], t: TaskContext, known: Set<string>): Promise<PlannedChange[]> {
+  const changes: PlannedChange[] = [];
+  for (const task of topological(tasks)) {
+    const parentsExist = task.dependsOn.every((dep) => known.has(dep) || !tasks.some((x) => x.key === dep));
+    const found = parentsExist ? await task.find(t) : undefined;
+    if (found) {
+      known.add(task.key);
+      changes.push({
+        action: found.adopted ? 'adopt' : 'noop',
+        target: task.key,
+        description: `${task.title}: ${found.adopted ? 'adopt' : 'exists'} ${found.id}`,
+        details: { id: found.id, dependsOn: task.dependsOn },
+      });
+      continue;
+    }
+    const calls = task.planCreate(t);
+    changes.push({
+      action: 'create',
+      target: task.key,
+      description: `${task.title}: ${calls.map((c) => c.operation).join(' + ')}`,
+      details: { calls, dependsOn: task.dependsOn },
+    });
+  }
+  return changes;
+}
+
+export function topological(tasks: readonly ResourceTask[]): ResourceTask[] {
+  const byKey = new Map(tasks.map((task) => [task.key, task]));
+  const out: ResourceTask[] = [];
+  const seen = new Set<string>();
+  const visit = (task: ResourceTask): void => {
+    if (seen.has(task.key)) return;
+    seen.add(task.key);
+    for (const dep of task.dependsOn) {
+      const parent = byKey.get(dep);
+      if (parent) visit(parent);
+    }
+    out.push(task);
+  };
+  tasks.forEach(visit);
+  return out;
+}

@@ -1,0 +1,18 @@
+import type { MigrationConfig } from '../../config/schema.js';
+import { bastionTasks } from './bastion.js';
+import { databaseTasks } from './database.js';
+import { dmsTasks } from './dms.js';
+import { networkTasks } from './network.js';
+import { securityGroupTasks } from './security-groups.js';
+import type { ResourceTask } from './task.js';
+
+/** Every resource provision manages for this config, in a stable order. */
+export function provisionTasks(config: MigrationConfig): ResourceTask[] {
+  return [
+    ...networkTasks(config),
+    ...securityGroupTasks(config),
+    ...bastionTasks(config),
+    ...databaseTasks(config),
+    ...dmsTasks(config),
+  ];
+}
