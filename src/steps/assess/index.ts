@@ -27,7 +27,7 @@ export function assessReportPaths(stateDir: string): { json: string; md: string;
 }
 
 async function engineFindings(db: Database, inventory: Inventory, config: MigrationConfig): Promise<Finding[]> {
-  const options = { lobMode: config.dms.lobMode, lobMaxSizeKb: config.dms.lobMaxSizeKb, migrationUser: config.source.user };
+  const options = { lobMode: config.dms.lobMode, lobMaxSizeKb: config.dms.lobMaxSizeKb, migrationUser: config.source.user, migrationType: config.dms.migrationType };
   if (db.engine === 'postgres') {
     const { checkPostgresSource } = await import('./postgres-checks.js');
     return checkPostgresSource(db as Parameters<typeof checkPostgresSource>[0], inventory, options);
