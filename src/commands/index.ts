@@ -64,6 +64,34 @@ export const commandSpecs: CommandSpec[] = [
     load: () => import('./assess.js'),
   },
   {
+    name: 'provision',
+    summary: 'build the AWS landing zone (network, security groups, RDS, DMS); idempotent, resumable',
+    description:
+      'Creates — or finds and adopts — a private multi-AZ network, least-privilege security groups, an optional ' +
+      'bastion, the encrypted private RDS target and the DMS replication instance, in parallel where independent. ' +
+      'With --dry-run, lists every AWS call it would make against the real current state and makes none.',
+    examples: ['promigrate provision --dry-run', 'promigrate provision --yes --json'],
+    options: [],
+    load: () => import('./provision.js'),
+  },
+  {
+    name: 'destroy',
+    summary: 'delete every resource this project created (found by tag too), in reverse dependency order',
+    description:
+      'Adopted resources are never deleted. RDS deletion protection is turned off only after confirmation ' +
+      '(or --yes), and a final snapshot is taken unless --skip-final-snapshot.',
+    examples: ['promigrate destroy --dry-run', 'promigrate destroy --yes --skip-final-snapshot'],
+    options: [{ flags: '--skip-final-snapshot', description: 'delete the RDS instance without a final snapshot' }],
+    load: () => import('./destroy.js'),
+  },
+  {
+    name: 'iam-policy',
+    summary: 'print the least-privilege IAM policy for exactly the AWS actions this config needs',
+    examples: ['promigrate iam-policy > promigrate-policy.json', 'aws iam create-policy --policy-name promigrate --policy-document "$(promigrate iam-policy)"'],
+    options: [],
+    load: () => import('./iam-policy.js'),
+  },
+  {
     name: 'unlock',
     summary: 'remove the state lock left by a process that is gone',
     examples: ['promigrate unlock', 'promigrate unlock --yes   # even if the holder still runs'],

@@ -112,6 +112,15 @@ const targetSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.passwordEnv && v.secretArn) ctx.addIssue({ code: 'custom', message: BOTH_PASSWORDS, path: ['secretArn'] });
+    // RDS cannot make a read replica of an instance whose master password it manages in
+    // Secrets Manager (RDS user guide, "Limitations for Secrets Manager integration").
+    if (v.readReplica && !v.passwordEnv && !v.secretArn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['readReplica'],
+        message: 'needs target.passwordEnv or target.secretArn: RDS cannot replicate an instance whose password it manages itself',
+      });
+    }
   });
 
 const subnetSchema = z.strictObject({ tier: oneOf(['public', 'private']), cidr: cidrField(16, 28) });

@@ -53,7 +53,11 @@ export function connectError(err: unknown, spec: ConnectionSpec): UsageError {
     case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
       return fail(`access denied for user ${spec.user} — wrong user name or password${spec.password === undefined ? ' (no password was given)' : ''}`, `Check source.user and the password in the environment variable named by source.passwordEnv (or the secret in source.secretArn); the server also checks the client host the user may connect from.`);
     case 'ER_DBACCESS_DENIED_ERROR':
-      return fail(`user ${spec.user} may not use the database ${spec.database}`, `Grant it on the source: GRANT SELECT ON \`${spec.database}\`.* TO '${spec.user}'@'%';`);
+      // The server does not say whether the database exists to a user without rights on it.
+      return fail(
+        `user ${spec.user} may not use the database ${spec.database}, or it does not exist`,
+        `Check source.databases; if the name is right, grant it on the source: GRANT SELECT ON \`${spec.database}\`.* TO '${spec.user}'@'%';`,
+      );
     case 'ER_BAD_DB_ERROR':
       return fail(`the database ${spec.database} does not exist`, 'Check source.databases (names are case-sensitive on Linux servers); `SHOW DATABASES` lists the ones this user can see.');
     case 'ER_HOST_NOT_PRIVILEGED':

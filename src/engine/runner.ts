@@ -112,7 +112,10 @@ async function applyStep(env: RunEnvironment, ctx: StepContext, step: Step): Pro
     return finished(env, step);
   } catch (err) {
     const cancelled = env.signal.aborted;
-    activity.fail(`${step.id}: ${cancelled ? 'cancelled' : 'failed'}`);
+    const badInput = err instanceof PromigrateError && err.exitCode === 2;
+    // Bad input is reported by its own one-sentence error; a failure gets its ✗ line.
+    if (badInput) activity.stop();
+    else activity.fail(`${step.id}: ${cancelled ? 'cancelled' : 'failed'}`);
     await store.update((draft) => {
       const entry = draft.steps[step.id]!;
       entry.status = 'failed';
@@ -124,7 +127,7 @@ async function applyStep(env: RunEnvironment, ctx: StepContext, step: Step): Pro
       };
     });
     if (cancelled) throw new CancelledError(`Cancelled during ${step.id}; state saved.`, { hint: 'Run the same command again to resume.' });
-    if (err instanceof PromigrateError && err.exitCode === 2) throw err;
+    if (badInput) throw err;
     throw new StepFailedError(step.id, `Step ${step.id} failed: ${describeFailure(err)}`, {
       cause: err,
       hint: err instanceof PromigrateError && err.hint ? err.hint : `Fix the cause and run \`promigrate run --from ${step.id}\` to resume.`,

@@ -9,8 +9,8 @@ import type { Step } from '../engine/step.js';
  */
 async function builtInSteps(): Promise<Step[]> {
   if (process.env.PROMIGRATE_BUILTIN_STEPS === 'none') return [];
-  const { assessStep } = await import('./assess/index.js');
-  return [assessStep];
+  const [{ assessStep }, { provisionStep }] = await Promise.all([import('./assess/index.js'), import('./provision/index.js')]);
+  return [assessStep, provisionStep];
 }
 
 /**

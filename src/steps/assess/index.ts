@@ -66,7 +66,8 @@ export async function assessSource(ctx: StepContext): Promise<{ report: AssessRe
     });
     return { report, paths: await writeReports(ctx.stateDir, report) };
   } catch (err) {
-    activity.fail('assessment stopped');
+    // No verdict line: the error itself is the one sentence the operator needs.
+    activity.stop();
     throw err;
   } finally {
     await db?.close();

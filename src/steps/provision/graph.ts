@@ -9,20 +9,52 @@ export interface GraphHooks {
   now(): number;
 }
 
+export interface GraphNode {
+  key: string;
+  dependsOn: readonly string[];
+}
+
 /**
- * Runs tasks as soon as their dependencies are done, many at once: RDS and the DMS
- * instance start as soon as their subnet groups exist and are waited for concurrently.
- * After a failure no new task starts; the ones in flight finish, then the first error is
- * thrown (everything made so far is already in state, so a re-run resumes).
+ * Runs each node as soon as the nodes it depends on are done, many at once (RDS and the
+ * DMS instance are waited for concurrently). Dependencies on keys outside the graph are
+ * ignored. After a failure no new node starts; the ones in flight finish, then the first
+ * error is thrown.
  */
-export async function applyGraph(tasks: readonly ResourceTask[], t: TaskContext, hooks: GraphHooks): Promise<Map<string, FoundResource>> {
-  const byKey = new Map(tasks.map((task) => [task.key, task]));
-  const done = new Map<string, FoundResource>();
-  const pending = new Set(tasks.map((task) => task.key));
+export async function runGraph<N extends GraphNode, R>(nodes: readonly N[], run: (node: N) => Promise<R>): Promise<Map<string, R>> {
+  const byKey = new Map(nodes.map((node) => [node.key, node]));
+  const done = new Map<string, R>();
+  const pending = new Set(nodes.map((node) => node.key));
   const running = new Map<string, Promise<void>>();
   let failure: { error: unknown } | undefined;
 
-  const ensure = async (task: ResourceTask): Promise<FoundResource> => {
+  while (pending.size > 0 || running.size > 0) {
+    if (!failure) {
+      for (const key of [...pending]) {
+        const node = byKey.get(key)!;
+        if (!node.dependsOn.every((dep) => done.has(dep) || !byKey.has(dep))) continue;
+        pending.delete(key);
+        running.set(
+          key,
+          run(node)
+            .then((result) => void done.set(key, result), (error: unknown) => void (failure ??= { error }))
+            .finally(() => running.delete(key)),
+        );
+      }
+    }
+    if (running.size === 0) {
+      if (failure) throw failure.error;
+      if (pending.size > 0) throw new Error(`internal error: graph nodes wait on each other: ${[...pending].join(', ')}`);
+      break;
+    }
+    await Promise.race(running.values());
+  }
+  if (failure) throw failure.error;
+  return done;
+}
+
+/** Finds or creates every resource, records it at once, then waits until it is usable. */
+export async function applyGraph(tasks: readonly ResourceTask[], t: TaskContext, hooks: GraphHooks): Promise<Map<string, FoundResource>> {
+  return runGraph(tasks, async (task) => {
     const started = hooks.now();
     let found = await task.find(t);
     if (found) {
@@ -42,31 +74,7 @@ export async function applyGraph(tasks: readonly ResourceTask[], t: TaskContext,
     }
     hooks.progress(task, 'ready', hooks.now() - started);
     return found;
-  };
-
-  while (pending.size > 0 || running.size > 0) {
-    if (!failure) {
-      for (const key of [...pending]) {
-        const task = byKey.get(key)!;
-        if (!task.dependsOn.every((dep) => done.has(dep) || !byKey.has(dep))) continue;
-        pending.delete(key);
-        running.set(
-          key,
-          ensure(task)
-            .then((found) => void done.set(key, found), (error: unknown) => void (failure ??= { error }))
-            .finally(() => running.delete(key)),
-        );
-      }
-    }
-    if (running.size === 0) {
-      if (failure) throw failure.error;
-      if (pending.size > 0) throw new Error(`internal error: provision tasks wait on each other: ${[...pending].join(', ')}`);
-      break;
-    }
-    await Promise.race(running.values());
-  }
-  if (failure) throw failure.error;
-  return done;
+  });
 }
 
 /**

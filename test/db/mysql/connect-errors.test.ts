@@ -69,7 +69,8 @@ describe('connection errors → one UsageError naming the problem and the fix', 
   it('a database the user may not use', async () => {
     const err = await connectFailure(mariadbSpec(server, { user: 'ce_nobody', password: 'ce-pass-1', database: 'ce_private' }));
     expect(err.message).toMatch(/user ce_nobody may not use the database ce_private/);
-    expect(err.hint).toBe("Grant it on the source: GRANT SELECT ON `ce_private`.* TO 'ce_nobody'@'%';");
+    expect(err.message).toMatch(/, or it does not exist/);
+    expect(err.hint).toBe("Check source.databases; if the name is right, grant it on the source: GRANT SELECT ON `ce_private`.* TO 'ce_nobody'@'%';");
   });
 
   it('an address that never answers (firewall dropping packets, missing VPN)', async () => {

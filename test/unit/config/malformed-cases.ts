@@ -65,6 +65,7 @@ export const cases: Case[] = [
   { name: 'bad instance class', input: (c) => (c.target = { instanceClass: 't3.medium' }), path: 'target.instanceClass', says: 'expected an RDS instance class such as db.t3.medium' },
   { name: 'engineVersion as a YAML number', input: 'project: {name: shop}\nsource: {engine: mysql, host: h, user: u, databases: [d], passwordEnv: P}\ntarget: {engineVersion: 8.0}\n', path: 'target.engineVersion', says: 'quoted text such as "8.0"' },
   { name: 'storage too small', input: (c) => (c.target = { allocatedStorageGb: 5 }), path: 'target.allocatedStorageGb', says: 'between 20 and 65536' },
+  { name: 'read replica with an RDS-managed password', input: (c) => (c.target = { readReplica: true }), path: 'target.readReplica', says: 'needs target.passwordEnv or target.secretArn' },
   { name: 'multiAz not a boolean', input: (c) => (c.target = { multiAz: 'yes' }), path: 'target.multiAz', says: 'expected true or false' },
   { name: 'target engine of another family', input: (c) => (c.target = { engine: 'postgres' }), path: 'target.engine', says: 'postgres cannot receive a mysql source' },
   { name: 'bad LOB mode', input: (c) => (c.dms = { lobMode: 'huge' }), path: 'dms.lobMode', says: 'expected one of limited, full, inline' },

@@ -7,6 +7,7 @@
 import { SimError } from '../errors.js';
 import type { OperationHandler, ServiceSimulator, SimContext } from '../types.js';
 import { gatewayOperations } from './ec2/gateways.js';
+import { imageOperations } from './ec2/images.js';
 import { instanceOperations } from './ec2/instances.js';
 import { routeOperations } from './ec2/routes.js';
 import { securityGroupOperations } from './ec2/security-groups.js';
@@ -34,6 +35,7 @@ export const ec2Simulator: ServiceSimulator = withDryRun({
   ...routeOperations,
   ...securityGroupOperations,
   ...instanceOperations,
+  ...imageOperations,
   ...tagOperations,
 });
 

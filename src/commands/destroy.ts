@@ -1,0 +1,37 @@
+import type { CommandHandler } from './spec.js';
+import { createStepContext } from '../engine/context.js';
+import { resetSteps } from '../engine/reset.js';
+import { withSession } from '../engine/session.js';
+import { destroyProject, destroyTargets } from '../steps/provision/destroy.js';
+
+const destroy: CommandHandler = async ({ globals, options, io }) => {
+  const skipFinalSnapshot = options.skipFinalSnapshot === true;
+  await withSession(globals, io, 'destroy', async (session) => {
+    const ctx = createStepContext(session, 'destroy');
+    const targets = await destroyTargets(ctx);
+    const listing = targets.map((x) => `  ${x.key} ${x.id}${x.orphan ? ' (orphan: found by tag, not in state)' : ''}`).join('\n');
+    if (targets.length === 0) {
+      io.result({ dryRun: globals.dryRun, deleted: [] }, () => 'Nothing to destroy: no resource of this project was found.');
+      return;
+    }
+    if (globals.dryRun) {
+      io.result({ dryRun: true, wouldDelete: targets }, () => `(plan) would delete, in reverse dependency order:\n${listing}\nNothing was changed.`);
+      return;
+    }
+    const db = targets.filter((x) => x.type.startsWith('rds:db-instance'));
+    const confirmed = await io.ask({
+      kind: 'confirm',
+      code: 'destroy.confirm',
+      message: `Delete ${targets.length} resource(s) of ${session.project}${db.length ? `, turning off RDS deletion protection${skipFinalSnapshot ? ' WITHOUT a final snapshot' : ' (a final snapshot is kept)'}` : ''}?\n${listing}\n`,
+      default: false,
+    });
+    if (!confirmed) {
+      io.result({ dryRun: false, deleted: [] }, () => 'Nothing was deleted.');
+      return;
+    }
+    await destroyProject(ctx, targets, { skipFinalSnapshot });
+    await resetSteps(session.store, ['provision', 'sync', 'cutover', 'verify']);
+    io.result({ dryRun: false, deleted: targets }, () => `Deleted ${targets.length} resource(s). Adopted resources were left alone.`);
+  });
+};
+export default destroy;

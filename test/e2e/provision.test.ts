@@ -1,0 +1,169 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { adminConnection } from '../helpers/db/mariadb.js';
+import { projectInventory } from '../helpers/project-inventory.js';
+import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+
+const mariadb = inject('mariadb');
+const PASSWORD = `Pw-${randomBytes(8).toString('hex')}`;
+const HYBRIDBTS = readFileSync(new URL('../fixtures/sql/hybridbts-mysql.sql', import.meta.url), 'utf8');
+const PROJECT = 'prov-e2e';
+
+const CONFIG = `project:
+  name: ${PROJECT}
+aws:
+  mode: sandbox
+source:
+  engine: mariadb
+  host: 127.0.0.1
+  port: ${mariadb.port}
+  user: dms_prov
+  databases: [shop_prov]
+  passwordEnv: SRC_PW
+  tls: { mode: disable }
+target:
+  engine: mariadb
+  multiAz: true
+network:
+  natGateways: per-az
+dns:
+  hostedZone: example.com
+  record: www.example.com
+`;
+
+/** The keys one provision of this config makes: one resource each. */
+const EXPECTED_KEYS = [
+  'db.instance', 'db.parameter-group', 'db.subnet-group', 'dms.instance', 'dms.subnet-group',
+  'network.eip.0', 'network.eip.1', 'network.igw', 'network.nat.0', 'network.nat.1',
+  'network.rt.private.0', 'network.rt.private.1', 'network.rt.public',
+  'network.subnet.private.0', 'network.subnet.private.1', 'network.subnet.public.0', 'network.subnet.public.1',
+  'network.vpc', 'sg.app', 'sg.db', 'sg.dms',
+].sort();
+
+beforeAll(async () => {
+  const admin = await adminConnection(mariadb);
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS shop_prov; CREATE DATABASE shop_prov; USE shop_prov; ${HYBRIDBTS}`);
+    await admin.query(`CREATE OR REPLACE USER 'dms_prov'@'%' IDENTIFIED BY '${PASSWORD}';
+      GRANT SELECT ON shop_prov.* TO 'dms_prov'@'%'; GRANT BINLOG MONITOR, REPLICATION SLAVE ON *.* TO 'dms_prov'@'%';`);
+  } finally {
+    await admin.end();
+  }
+});
+afterAll(removeTempDirs);
+
+const cli = (cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
+  runCli(args, { cwd, env: { SRC_PW: PASSWORD, PROMIGRATE_SANDBOX_SEED: '11', ...env } });
+
+async function assessed(): Promise<string> {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'promigrate.yaml'), CONFIG);
+  const result = await cli(cwd, ['assess']);
+  expect(result.code, result.stderr).toBe(0);
+  return cwd;
+}
+
+const stateOf = (cwd: string) => JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8'));
+const auditLines = (cwd: string): string[] =>
+  existsSync(join(cwd, '.promigrate/audit.jsonl')) ? readFileSync(join(cwd, '.promigrate/audit.jsonl'), 'utf8').trim().split('\n').filter(Boolean) : [];
+
+async function expectExactlyOneOfEach(cwd: string): Promise<void> {
+  const inventory = await projectInventory(join(cwd, '.promigrate'), PROJECT);
+  expect(inventory.keys).toEqual(EXPECTED_KEYS);
+  expect(Object.keys(stateOf(cwd).resources).sort()).toEqual(EXPECTED_KEYS);
+}
+
+let cleanMutatingCalls = 0;
+
+describe('promigrate provision against the sandbox', () => {
+  it('builds the landing zone safely, in parallel; a re-run changes nothing', async () => {
+    const cwd = await assessed();
+    const result = await cli(cwd, ['provision', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    await expectExactlyOneOfEach(cwd);
+    const inventory = await projectInventory(join(cwd, '.promigrate'), PROJECT);
+    expect(inventory.dbInstances).toEqual([{ id: `${PROJECT}-db`, encrypted: true, public: false, deletionProtection: true, status: 'available' }]);
+    const state = stateOf(cwd);
+    expect(state.steps.provision.status).toBe('done');
+    expect(state.steps.provision.outputs).toMatchObject({ rdsPort: 3306, dmsInstanceArn: expect.stringMatching(/^arn:aws:dms:/) });
+    const audit = auditLines(cwd).map((l) => JSON.parse(l));
+    cleanMutatingCalls = audit.length;
+    expect(audit.every((a) => a.step === 'provision')).toBe(true);
+    expect(audit.map((a) => a.operation)).toEqual(expect.arrayContaining(['ec2:CreateVpc', 'ec2:CreateNatGateway', 'rds:CreateDBInstance', 'dms:CreateReplicationInstance']));
+    // Progress went to stdout as JSON lines, with the result document last.
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.some((l) => l.event === 'progress' && l.key === 'db.instance' && l.status === 'ready')).toBe(true);
+
+    const again = await cli(cwd, ['provision']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(auditLines(cwd)).toHaveLength(cleanMutatingCalls);
+    await expectExactlyOneOfEach(cwd);
+  });
+
+  it('--dry-run lists every call against the real current state and changes nothing', async () => {
+    const cwd = await assessed();
+    const before = readFileSync(join(cwd, '.promigrate/state.json'), 'utf8');
+    const world = existsSync(join(cwd, '.promigrate/sandbox.json')) ? readFileSync(join(cwd, '.promigrate/sandbox.json'), 'utf8') : '';
+    const result = await cli(cwd, ['provision', '--dry-run', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const plan = JSON.parse(result.stdout.trim().split('\n').pop()!).steps[0].plan;
+    const creates = plan.filter((c: { action: string }) => c.action === 'create');
+    expect(creates.map((c: { target: string }) => c.target).sort()).toEqual(EXPECTED_KEYS);
+    const dbCall = creates.find((c: { target: string }) => c.target === 'db.instance').details.calls[0];
+    expect(dbCall).toMatchObject({ operation: 'rds:CreateDBInstance', params: { StorageEncrypted: true, PubliclyAccessible: false, DeletionProtection: true, MultiAZ: true } });
+    expect(result.stdout).not.toContain(PASSWORD);
+    expect(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8')).toBe(before);
+    expect(auditLines(cwd)).toEqual([]);
+    expect(existsSync(join(cwd, '.promigrate/sandbox.json')) ? readFileSync(join(cwd, '.promigrate/sandbox.json'), 'utf8') : '').toBe(world);
+  });
+
+  it('refuses to run before assess has passed', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'promigrate.yaml'), CONFIG);
+    const result = await cli(cwd, ['provision']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Step provision needs assess');
+  });
+
+  // Crash points spread over the whole run: right after the Nth mutating AWS call.
+  it.concurrent.each([1, 2, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29])(
+    'kill -9 after mutating call %i, resume → exactly one of every resource',
+    async (n) => {
+      const cwd = await assessed();
+      const crashed = await cli(cwd, ['provision'], { PROMIGRATE_SANDBOX_CRASH_AFTER: String(n) });
+      expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
+      expect(() => stateOf(cwd)).not.toThrow();
+      const resumed = await cli(cwd, ['provision']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      await expectExactlyOneOfEach(cwd);
+    },
+  );
+
+  it('destroy removes everything it made, found by tag too, and nothing of the operator’s', async () => {
+    const cwd = await assessed();
+    expect((await cli(cwd, ['provision'])).code).toBe(0);
+    // An orphan: state loses a resource (as if a crash had hit before the state write).
+    const state = stateOf(cwd);
+    delete state.resources['sg.app'];
+    state.serial += 1;
+    writeFileSync(join(cwd, '.promigrate/state.json'), JSON.stringify(state));
+    const plan = await cli(cwd, ['destroy', '--dry-run', '--json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    const wouldDelete = JSON.parse(plan.stdout.trim().split('\n').pop()!).wouldDelete;
+    expect(wouldDelete.map((x: { key: string }) => x.key).sort()).toEqual(EXPECTED_KEYS);
+    expect(wouldDelete.find((x: { key: string }) => x.key === 'sg.app').orphan).toBe(true);
+    const refused = await cli(cwd, ['destroy']);
+    expect(refused.code, 'a non-interactive destroy needs --yes').toBe(4);
+    const before = await projectInventory(join(cwd, '.promigrate'), PROJECT);
+    const destroyed = await cli(cwd, ['destroy', '--yes']);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    const after = await projectInventory(join(cwd, '.promigrate'), PROJECT);
+    expect(after.keys).toEqual([]);
+    expect(after.foreignVpcs).toBe(before.foreignVpcs);
+    expect(stateOf(cwd).resources).toEqual({});
+    expect(stateOf(cwd).steps.provision.status).toBe('pending');
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * Every resource a project has in a persisted sandbox world, by its `promigrate:key`
+ * tag: a key seen twice is a duplicate, a key not in state an orphan.
+ */
+import { DescribeReplicationInstancesCommand, DescribeReplicationSubnetGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-database-migration-service';
+import { DescribeDBInstancesCommand, DescribeDBParameterGroupsCommand, DescribeDBSubnetGroupsCommand, ListTagsForResourceCommand as RdsTags } from '@aws-sdk/client-rds';
+import { join } from 'node:path';
+import { createAwsClients } from '../../src/aws/clients.js';
+import { openSandbox } from '../../src/aws/sandbox/index.js';
+import { tagsToRecord } from '../../src/aws/tags.js';
+import { ec2Inventory } from '../unit/provision/ec2-inventory.js';
+
+export interface ProjectInventory {
+  /** `promigrate:key` of every tagged resource, duplicates included, sorted. */
+  keys: string[];
+  dbInstances: Array<{ id: string; encrypted: boolean; public: boolean; deletionProtection: boolean; status: string }>;
+  /** Resources of the operator's account that promigrate must never touch. */
+  foreignVpcs: number;
+}
+
+export async function projectInventory(stateDir: string, project: string, region = 'us-east-1'): Promise<ProjectInventory> {
+  const sandbox = await openSandbox({ worldPath: join(stateDir, 'sandbox.json'), persist: false, region, faults: {} });
+  const aws = createAwsClients({ region, dryRun: true, sandbox });
+  try {
+    const ec2 = await ec2Inventory(await aws.ec2, project);
+    const rds = await aws.rds;
+    const dms = await aws.dms;
+    const keys = [...ec2.keys];
+    const mine = (tags: Array<{ Key?: string; Value?: string }> | undefined): string | undefined => {
+      const t = tagsToRecord(tags);
+      return t['promigrate:project'] === project ? t['promigrate:key'] : undefined;
+    };
+    const dbs = ((await rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).filter((d) => d.DBInstanceStatus !== 'deleted');
+    const dbInstances = [];
+    for (const db of dbs) {
+      const key = mine(db.TagList);
+      if (!key) continue;
+      keys.push(key);
+      dbInstances.push({ id: db.DBInstanceIdentifier!, encrypted: db.StorageEncrypted === true, public: db.PubliclyAccessible === true, deletionProtection: db.DeletionProtection === true, status: db.DBInstanceStatus! });
+    }
+    for (const group of (await rds.send(new DescribeDBSubnetGroupsCommand({}))).DBSubnetGroups ?? []) {
+      const key = mine((await rds.send(new RdsTags({ ResourceName: group.DBSubnetGroupArn! }))).TagList);
+      if (key) keys.push(key);
+    }
+    for (const group of (await rds.send(new DescribeDBParameterGroupsCommand({}))).DBParameterGroups ?? []) {
+      const key = mine((await rds.send(new RdsTags({ ResourceName: group.DBParameterGroupArn! }))).TagList);
+      if (key) keys.push(key);
+    }
+    for (const rep of (await dms.send(new DescribeReplicationInstancesCommand({}))).ReplicationInstances ?? []) {
+      const key = mine((await dms.send(new ListTagsForResourceCommand({ ResourceArn: rep.ReplicationInstanceArn! }))).TagList);
+      if (key) keys.push(key);
+    }
+    const account = sandbox.world.accountId;
+    for (const group of (await dms.send(new DescribeReplicationSubnetGroupsCommand({}))).ReplicationSubnetGroups ?? []) {
+      const arn = `arn:aws:dms:${region}:${account}:subgrp:${group.ReplicationSubnetGroupIdentifier}`;
+      const key = mine((await dms.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).TagList);
+      if (key) keys.push(key);
+    }
+    const { DescribeVpcsCommand } = await import('@aws-sdk/client-ec2');
+    const allVpcs = (await (await aws.ec2).send(new DescribeVpcsCommand({}))).Vpcs ?? [];
+    return { keys: keys.sort(), dbInstances, foreignVpcs: allVpcs.length - ec2.vpcs.length };
+  } finally {
+    aws.destroy();
+  }
+}
