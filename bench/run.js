@@ -3,6 +3,7 @@
 // build`) and, for the inventory benchmarks, the mariadb-server and postgresql packages.
 import { benchMysqlInventory, formatMysqlInventory } from './inventory-mysql.js';
 import { benchPostgresInventory, formatPostgresInventory } from './inventory-postgres.js';
+import { benchProvision, formatProvision } from './provision.js';
 import { benchSandboxWaits, formatSandboxWaits } from './sandbox-waits.js';
 import { benchStartup, formatStartup } from './startup.js';
 
@@ -10,6 +11,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const sections = [
   () => formatStartup(benchStartup()),
   async () => formatSandboxWaits(await benchSandboxWaits()),
+  async () => formatProvision(await benchProvision()),
   async () => formatMysqlInventory(await benchMysqlInventory()),
   async () => formatPostgresInventory(await benchPostgresInventory()),
 ];

@@ -1,4 +1,4 @@
-import { CancelledError, PromigrateError, StepFailedError, UsageError, describeFailure } from '../errors.js';
+import { CancelledError, PromigrateError, StepFailedError, UsageError, describeFailure, isAwsServiceError } from '../errors.js';
 import type { StateFile, StepStatus } from '../state/types.js';
 import { createStepContext, type RunEnvironment } from './context.js';
 import { dependencyGraph } from './registry.js';
@@ -130,7 +130,7 @@ async function applyStep(env: RunEnvironment, ctx: StepContext, step: Step): Pro
     if (badInput) throw err;
     throw new StepFailedError(step.id, `Step ${step.id} failed: ${describeFailure(err)}`, {
       cause: err,
-      hint: err instanceof PromigrateError && err.hint ? err.hint : `Fix the cause and run \`promigrate run --from ${step.id}\` to resume.`,
+      hint: failureHint(err, step.id),
     });
   }
 }
@@ -193,6 +193,14 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 
 function throwIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new CancelledError('Cancelled; state saved.', { hint: 'Run the same command again to resume.' });
+}
+
+function failureHint(err: unknown, stepId: string): string {
+  if (err instanceof PromigrateError && err.hint) return err.hint;
+  if (isAwsServiceError(err) && /AccessDenied|UnauthorizedOperation|NotAuthorized/.test(err.name)) {
+    return 'Your AWS identity lacks the permission named above: `promigrate iam-policy` prints the policy promigrate needs. Then re-run to resume.';
+  }
+  return `Fix the cause and run \`promigrate run --from ${stepId}\` to resume.`;
 }
 
 function errorName(err: unknown): string | undefined {

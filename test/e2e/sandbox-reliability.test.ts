@@ -134,6 +134,17 @@ describe('the sandbox reliability harness', () => {
   });
 });
 
+describe('permission errors', () => {
+  it('an AccessDenied-style failure points at `promigrate iam-policy` and resumes after', async () => {
+    const cwd = workspace();
+    const denied = await run(cwd, { PROMIGRATE_SANDBOX_FAIL: 'CreateVpc:1:UnauthorizedOperation' });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain('UnauthorizedOperation');
+    expect(denied.stderr).toContain('`promigrate iam-policy` prints the policy promigrate needs');
+    expect((await run(cwd)).code).toBe(0);
+  });
+});
+
 describe('plan mode against the sandbox', () => {
   it('refuses a mutating AWS call made during --dry-run before it leaves the process', async () => {
     const cwd = workspace();

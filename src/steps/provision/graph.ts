@@ -101,7 +101,7 @@ export async function planGraph(tasks: readonly ResourceTask[], t: TaskContext, 
     changes.push({
       action: 'create',
       target: task.key,
-      description: `${task.title}: ${calls.map((c) => c.operation).join(' + ')}`,
+      description: `${task.title}: ${calls.map((c) => c.operation).join(' + ')}${task.dependsOn.length ? ` (after ${task.dependsOn.join(', ')})` : ''}`,
       details: { calls, dependsOn: task.dependsOn },
     });
   }
