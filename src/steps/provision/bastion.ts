@@ -118,7 +118,7 @@ function bastionTask(): ResourceTask {
 
     planCreate(t) {
       const img = image ?? { ImageId: `<newest ${BASTION_AMI_NAME}, owner amazon>`, RootDeviceName: '/dev/xvda' };
-      return [{ operation: 'RunInstances', params: { ...runInput(t, img), ClientToken: `<token ${BASTION_KEY}>` } }];
+      return [{ operation: 'ec2:RunInstances', params: { ...runInput(t, img), ClientToken: `<token ${BASTION_KEY}>` } }];
     },
 
     async create(t) {

@@ -37,7 +37,7 @@ export function eipTask(n: number): ResourceTask {
       return address ? { id: address.AllocationId!, outputs: { publicIp: address.PublicIp } } : undefined;
     },
 
-    planCreate: (t) => [{ operation: 'AllocateAddress', params: params(t) }],
+    planCreate: (t) => [{ operation: 'ec2:AllocateAddress', params: params(t) }],
 
     async create(t) {
       const ec2 = await ec2Of(t);
@@ -96,7 +96,7 @@ export function natTask(n: number): ResourceTask {
       return nat ? natFound(nat) : undefined;
     },
 
-    planCreate: (t) => [{ operation: 'CreateNatGateway', params: { ...params(t), ClientToken: `<token ${key}>` } }],
+    planCreate: (t) => [{ operation: 'ec2:CreateNatGateway', params: { ...params(t), ClientToken: `<token ${key}>` } }],
 
     async create(t) {
       const ec2 = await ec2Of(t);

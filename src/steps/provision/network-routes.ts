@@ -90,10 +90,10 @@ function routeTableTask(spec: RouteTableSpec): ResourceTask {
       const id = `<${key}>`;
       const target = spec.target(t);
       const calls: PlannedCall[] = [
-        { operation: 'CreateRouteTable', params: { VpcId: vpcIdOf(t), ClientToken: `<token ${key}>`, TagSpecifications: tags(t) } },
+        { operation: 'ec2:CreateRouteTable', params: { VpcId: vpcIdOf(t), ClientToken: `<token ${key}>`, TagSpecifications: tags(t) } },
       ];
-      if (target) calls.push({ operation: 'CreateRoute', params: { RouteTableId: id, DestinationCidrBlock: ANYWHERE, ...target } });
-      for (const subnetId of subnetIds(t, spec)) calls.push({ operation: 'AssociateRouteTable', params: { RouteTableId: id, SubnetId: subnetId } });
+      if (target) calls.push({ operation: 'ec2:CreateRoute', params: { RouteTableId: id, DestinationCidrBlock: ANYWHERE, ...target } });
+      for (const subnetId of subnetIds(t, spec)) calls.push({ operation: 'ec2:AssociateRouteTable', params: { RouteTableId: id, SubnetId: subnetId } });
       return calls;
     },
 

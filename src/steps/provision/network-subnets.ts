@@ -58,7 +58,7 @@ export function subnetTask(tier: SubnetTier, index: number, shared: NetworkShare
       const az = shared.zoneNames?.[index] ?? `<availability zone ${index}>`;
       return [
         {
-          operation: 'CreateSubnet',
+          operation: 'ec2:CreateSubnet',
           params: {
             VpcId: vpcIdOf(t),
             CidrBlock: cidrOf(t) ?? `<${key} cidr>`,

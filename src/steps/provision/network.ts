@@ -77,8 +77,8 @@ function vpcTask(shared: NetworkShared): ResourceTask {
 
     planCreate(t) {
       return [
-        { operation: 'CreateVpc', params: { CidrBlock: cidrBlock(t), TagSpecifications: tagSpecifications('vpc', t.tags(VPC_KEY)) } },
-        { operation: 'ModifyVpcAttribute', params: { VpcId: `<${VPC_KEY}>`, EnableDnsHostnames: { Value: true } } },
+        { operation: 'ec2:CreateVpc', params: { CidrBlock: cidrBlock(t), TagSpecifications: tagSpecifications('vpc', t.tags(VPC_KEY)) } },
+        { operation: 'ec2:ModifyVpcAttribute', params: { VpcId: `<${VPC_KEY}>`, EnableDnsHostnames: { Value: true } } },
       ];
     },
 
@@ -152,8 +152,8 @@ function igwTask(): ResourceTask {
 
     planCreate(t) {
       return [
-        { operation: 'CreateInternetGateway', params: { TagSpecifications: tags(t) } },
-        { operation: 'AttachInternetGateway', params: { InternetGatewayId: `<${IGW_KEY}>`, VpcId: vpcIdOf(t) } },
+        { operation: 'ec2:CreateInternetGateway', params: { TagSpecifications: tags(t) } },
+        { operation: 'ec2:AttachInternetGateway', params: { InternetGatewayId: `<${IGW_KEY}>`, VpcId: vpcIdOf(t) } },
       ];
     },
 

@@ -174,7 +174,7 @@ function groupTask(spec: GroupSpec): ResourceTask {
       const self = `<${key}>`;
       const { desired } = spec.rules(t, self);
       return [
-        { operation: 'CreateSecurityGroup', params: createInput(t) },
+        { operation: 'ec2:CreateSecurityGroup', params: createInput(t) },
         ...plannedRuleCalls(t, key, desired, spec.revokesDefaultEgress ? [self] : []),
       ];
     },

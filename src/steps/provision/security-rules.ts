@@ -90,11 +90,11 @@ function authorizeInput(t: TaskContext, key: string, r: RuleSpec) {
 export function plannedRuleCalls(t: TaskContext, key: string, desired: RuleSpec[], revokeDefaultEgressOf: string[]): PlannedCall[] {
   return [
     ...desired.map((r) => ({
-      operation: r.egress ? 'AuthorizeSecurityGroupEgress' : 'AuthorizeSecurityGroupIngress',
+      operation: r.egress ? 'ec2:AuthorizeSecurityGroupEgress' : 'ec2:AuthorizeSecurityGroupIngress',
       params: authorizeInput(t, key, r) as unknown as Record<string, unknown>,
     })),
     ...revokeDefaultEgressOf.map((groupId) => ({
-      operation: 'RevokeSecurityGroupEgress',
+      operation: 'ec2:RevokeSecurityGroupEgress',
       params: { GroupId: groupId, SecurityGroupRuleIds: ['<the default allow-all egress rule>'] },
     })),
   ];

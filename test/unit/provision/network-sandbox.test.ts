@@ -212,7 +212,7 @@ describe('network tasks against the sandbox', () => {
     expect(plan.every((c) => c.action === 'create')).toBe(true);
     const run = plan.find((c) => c.target === 'bastion.instance')!.details!.calls as Array<{ operation: string; params: { ImageId: string } }>;
     // Its parents do not exist yet, so find() was not asked and the image is named, not resolved.
-    expect(run[0]).toMatchObject({ operation: 'RunInstances', params: { ImageId: '<newest al2023-ami-2023.*-x86_64, owner amazon>' } });
+    expect(run[0]).toMatchObject({ operation: 'ec2:RunInstances', params: { ImageId: '<newest al2023-ami-2023.*-x86_64, owner amazon>' } });
 
     const h = makeTaskContext({ config, clients, clock: sandbox.clock });
     await applyTasks(h, all());
