@@ -6,22 +6,12 @@
  */
 import { UsageError } from '../errors.js';
 import type { ConnectionSpec } from './types.js';
+import { TLS_CERT_ERROR_CODES } from './tls-errors.js';
 
 const TUNNEL = 'if you reach the database through an SSH tunnel or VPN, check that it is up and that source.connectVia points at it';
 
-const TLS_VERIFY_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
 export function isTlsFailure(code: string | undefined): boolean {
-  return code !== undefined && (TLS_VERIFY_CODES.has(code) || code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'));
+  return code !== undefined && (TLS_CERT_ERROR_CODES.has(code) || code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'));
 }
 
 export function errorCode(err: unknown): string | undefined {

@@ -1,19 +1,8 @@
 import { UsageError, errorMessage } from '../errors.js';
 import type { ConnectionSpec } from './types.js';
+import { TLS_CERT_ERROR_CODES } from './tls-errors.js';
 
 /** Node's TLS verification failures (the server's certificate, not the transport). */
-const CERT_CODES = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_SIGNATURE_FAILURE',
-]);
-
 interface ErrorLike {
   code?: unknown;
   message?: unknown;
@@ -77,7 +66,7 @@ export function connectionError(err: unknown, spec: ConnectionSpec): UsageError 
       case '57P03':
         return { text: `the server is not accepting connections yet (${serverText}); wait until it has started, then retry` };
     }
-    if (CERT_CODES.has(code)) {
+    if (TLS_CERT_ERROR_CODES.has(code)) {
       return {
         text: `TLS certificate verification failed (${code}); set source.tls.caFile to the CA that signed the server certificate, or use tls.mode require to encrypt without verifying`,
       };

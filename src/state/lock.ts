@@ -10,8 +10,9 @@
  * taken on another host is never taken over automatically: we cannot see its process.
  * (A reused pid makes a dead holder look alive: the safe direction; `promigrate unlock` fixes it.)
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { mkdir, open, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockedError } from '../errors.js';
@@ -125,23 +126,30 @@ type Seen =
   | { kind: 'unreadable'; mtimeMs: number };
 type Present = Exclude<Seen, { kind: 'gone' }>;
 
+/**
+ * Creates the lock with its content in one step: the JSON is written and fsynced to a
+ * private temp file, which is then hard-linked to the lock path. link() fails with EEXIST
+ * when the lock exists, exactly like O_EXCL, but a competitor can never see the lock file
+ * empty or half-written (as it could between open('wx') and write()).
+ */
 async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
-  let fh;
+  const temp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  const fh = await open(temp, 'wx');
   try {
-    fh = await open(path, 'wx');
+    await fh.writeFile(`${JSON.stringify(info)}\n`, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await link(temp, path);
+    return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
+  } finally {
+    await unlink(temp).catch(() => undefined);
   }
-  try {
-    await fh.writeFile(`${JSON.stringify(info)}\n`, 'utf8');
-    await fh.close();
-  } catch (err) {
-    await fh.close().catch(() => undefined);
-    await unlink(path).catch(() => undefined);
-    throw err;
-  }
-  return true;
 }
 
 async function inspect(path: string): Promise<Seen> {

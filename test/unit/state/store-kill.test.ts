@@ -14,6 +14,7 @@ import { StateStore } from '../../../src/state/store.js';
 import type { StateFile } from '../../../src/state/types.js';
 import { removeTempDirs, tempDir } from '../../helpers/tmp.js';
 import { builtStateModules } from './built-state.js';
+import { mulberry32 } from '../../../src/aws/sandbox/faults.js';
 
 const WRITER = fileURLToPath(new URL('../../fixtures/state/writer.mjs', import.meta.url));
 const ROUNDS = 25;
@@ -23,16 +24,6 @@ const SEED = Number(process.env.STATE_KILL_SEED ?? 20260122);
 /** Same as in writer.mjs. */
 const payloadFor = (serial: number, size: number): string => `${serial}:`.padEnd(size, String.fromCharCode(97 + (serial % 26)));
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Parses a file with the real reader and checks the payload belongs to the file's own serial. */
 async function wholeVersion(path: string): Promise<StateFile> {
@@ -68,14 +59,17 @@ describe('atomic state writes', () => {
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+      // Kill after a random number of completed saves (0–3) plus a random few ms, so the
+      // kill lands anywhere in a write whatever the machine's load.
+      const savesFirst = Math.floor(random() * 4);
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (d: Buffer) => {
           out += d.toString();
-          if (out.startsWith('ready\n')) resolve();
+          if (out.startsWith('ready\n') && out.split('\n').length - 2 >= savesFirst) resolve();
         });
         child.on('close', () => reject(new Error(`writer exited early: ${err}`)));
       });
-      await new Promise((r) => setTimeout(r, Math.floor(random() * 120)));
+      await new Promise((r) => setTimeout(r, Math.floor(random() * 20)));
       child.kill('SIGKILL');
       expect(await exited, err).toBe('SIGKILL');
 
