@@ -156,6 +156,21 @@ describe('promigrate assess against a real MariaDB source', () => {
     expect(result.stderr).toContain('127.0.0.1');
   });
 
+  it('reaches the source through source.connectVia (an SSH tunnel or VPN address)', async () => {
+    // host is what DMS will use from inside the VPC (unreachable from here); connectVia is
+    // where promigrate itself connects.
+    const config = configFor('mariadb', 3306, 'shop_e2e').replace(
+      '  host: 127.0.0.1\n  port: 3306\n',
+      `  host: 10.255.255.1\n  port: 3306\n  connectVia: { host: 127.0.0.1, port: ${mariadb.port} }\n  connectTimeoutMs: 2000\n`,
+    );
+    expect(config).toContain('connectVia');
+    const cwd = workspace(config);
+    const result = await assess(cwd, ['--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout.trim().split('\n').pop()!);
+    expect(report.source.label).toBe(`source database dms_e2e@127.0.0.1:${mariadb.port}/shop_e2e`);
+  });
+
   it('--dry-run shows the plan and connects to nothing, writes nothing', async () => {
     const cwd = workspace(configFor('mariadb', mariadb.port, 'shop_e2e'));
     const result = await assess(cwd, ['--dry-run']);

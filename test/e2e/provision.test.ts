@@ -142,6 +142,46 @@ describe('promigrate provision against the sandbox', () => {
     },
   );
 
+  it('adopts an existing VPC (network.vpcId) and destroy leaves it in place', async () => {
+    const cwd = await assessed();
+    const { openSandbox } = await import('../../src/aws/sandbox/index.js');
+    const { createAwsClients } = await import('../../src/aws/clients.js');
+    const { CreateVpcCommand, DescribeVpcsCommand } = await import('@aws-sdk/client-ec2');
+    const worldPath = join(cwd, '.promigrate/sandbox.json');
+    const withVpc = (vpcId: string): string => CONFIG.replace('  natGateways: per-az\n', `  natGateways: per-az\n  vpcId: ${vpcId}\n`);
+
+    // The account's default VPC has its address space taken by default subnets: refused clearly.
+    const sandbox = await openSandbox({ worldPath, region: 'us-east-1', faults: {} });
+    const aws = createAwsClients({ region: 'us-east-1', dryRun: false, sandbox });
+    const ec2 = await aws.ec2;
+    const defaultVpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs![0]!;
+    // The operator's own, empty VPC, made outside promigrate.
+    const operatorVpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.77.0.0/16' }))).Vpc!;
+    aws.destroy();
+    await sandbox.close();
+
+    writeFileSync(join(cwd, 'promigrate.yaml'), withVpc(defaultVpc.VpcId!));
+    const conflict = await cli(cwd, ['provision']);
+    expect(conflict.code).toBe(2);
+    expect(conflict.stderr).toMatch(/cannot be created in vpc-.*conflicts with another subnet/);
+    expect(conflict.stderr).not.toMatch(/\n\s+at /);
+
+    writeFileSync(join(cwd, 'promigrate.yaml'), withVpc(operatorVpc.VpcId!));
+    const provisioned = await cli(cwd, ['provision']);
+    expect(provisioned.code, provisioned.stderr).toBe(0);
+    expect(stateOf(cwd).resources['network.vpc']).toMatchObject({ id: operatorVpc.VpcId, adopted: true });
+    const destroyed = await cli(cwd, ['destroy', '--yes', '--skip-final-snapshot', '--json']);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    const deleted = JSON.parse(destroyed.stdout.trim().split('\n').pop()!).deleted.map((x: { id: string }) => x.id);
+    expect(deleted).not.toContain(operatorVpc.VpcId);
+    const after = await openSandbox({ worldPath, persist: false, region: 'us-east-1', faults: {} });
+    const check = createAwsClients({ region: 'us-east-1', dryRun: true, sandbox: after });
+    const still = (await (await check.ec2).send(new DescribeVpcsCommand({ Filters: [{ Name: 'vpc-id', Values: [operatorVpc.VpcId!] }] }))).Vpcs ?? [];
+    check.destroy();
+    expect(still).toHaveLength(1);
+    expect((await projectInventory(join(cwd, '.promigrate'), PROJECT)).keys).toEqual([]);
+  });
+
   it('destroy removes everything it made, found by tag too, and nothing of the operator’s', async () => {
     const cwd = await assessed();
     expect((await cli(cwd, ['provision'])).code).toBe(0);
