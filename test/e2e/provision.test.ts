@@ -190,6 +190,9 @@ describe('promigrate provision against the sandbox', () => {
     delete state.resources['sg.app'];
     state.serial += 1;
     writeFileSync(join(cwd, '.promigrate/state.json'), JSON.stringify(state));
+    // A later config with fewer pieces: destroy must still sweep the NAT gateways, addresses
+    // and route table of the former per-AZ layout.
+    writeFileSync(join(cwd, 'promigrate.yaml'), CONFIG.replace('  natGateways: per-az\n', '  natGateways: single\n'));
     const plan = await cli(cwd, ['destroy', '--dry-run', '--json']);
     expect(plan.code, plan.stderr).toBe(0);
     const wouldDelete = JSON.parse(plan.stdout.trim().split('\n').pop()!).wouldDelete;

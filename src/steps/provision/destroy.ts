@@ -1,3 +1,4 @@
+import type { MigrationConfig } from '../../config/schema.js';
 import type { StepContext } from '../../engine/step.js';
 import { taskContext } from './context.js';
 import { runGraph } from './graph.js';
@@ -17,14 +18,35 @@ export interface DestroyOptions {
 }
 
 /**
+ * Every task an earlier config of this project could have produced: the config with every
+ * optional piece switched on and the most AZs, so that destroy also sweeps what a config
+ * change left behind (a bastion since disabled, NAT gateways of a former per-AZ layout).
+ */
+function sweepTasks(config: MigrationConfig): ResourceTask[] {
+  return provisionTasks({
+    ...config,
+    network: {
+      ...config.network,
+      azCount: MAX_AZ_COUNT,
+      natGateways: 'per-az',
+      bastion: true,
+      adminCidr: config.network.adminCidr ?? '192.0.2.1/32',
+    },
+    target: { ...config.target, readReplica: true },
+  });
+}
+
+const MAX_AZ_COUNT = 6;
+
+/**
  * What destroy would delete: every resource this project created — from state, and from a
- * sweep by promigrate tags / deterministic names so orphans of an old crash go too.
- * Adopted resources (configured ids) are never included.
+ * sweep by promigrate tags / deterministic names so orphans of an old crash or of an
+ * earlier config go too. Adopted resources (configured ids) are never included.
  */
 export async function destroyTargets(ctx: StepContext): Promise<DestroyTarget[]> {
   const t = taskContext(ctx, new Map());
   const targets: DestroyTarget[] = [];
-  for (const task of provisionTasks(ctx.config)) {
+  for (const task of sweepTasks(ctx.config)) {
     const ids = new Map<string, boolean>();
     const recorded = ctx.resource(task.key);
     if (recorded && !recorded.adopted) ids.set(recorded.id, false);
@@ -42,7 +64,7 @@ export async function destroyTargets(ctx: StepContext): Promise<DestroyTarget[]>
  * as soon as it is gone, so an interrupted destroy resumes where it stopped.
  */
 export async function destroyProject(ctx: StepContext, targets: readonly DestroyTarget[], options: DestroyOptions): Promise<void> {
-  const tasks = provisionTasks(ctx.config);
+  const tasks = sweepTasks(ctx.config);
   const t: TaskContext & { destroyOptions: DestroyOptions } = { ...taskContext(ctx, new Map<string, FoundResource>()), destroyOptions: options };
   const dependents = new Map<string, string[]>(tasks.map((task) => [task.key, []]));
   for (const task of tasks) for (const dep of task.dependsOn) dependents.get(dep)?.push(task.key);
