@@ -1,0 +1,78 @@
+/**
+ * The sandbox's real full load: when the sandbox RDS instance is mapped to a real local
+ * database, the simulated DMS task copies the selected tables there for real, so `verify`
+ * later compares real data. Same-family copies only (MySQL/MariaDB → MySQL/MariaDB,
+ * PostgreSQL → PostgreSQL), which is all promigrate migrates.
+ */
+import type { ConnectionSpec } from '../../../db/types.js';
+
+export interface TableRef {
+  schema: string;
+  table: string;
+}
+
+export interface TableProgress extends TableRef {
+  rows: number;
+  done: boolean;
+}
+
+export interface CopyOptions {
+  source: ConnectionSpec;
+  target: ConnectionSpec;
+  tables: TableRef[];
+  /** Empty each target table first (DMS TargetTablePrepMode TRUNCATE_BEFORE_LOAD). */
+  truncate: boolean;
+  /** Rows per read and per multi-row INSERT (default 1000). */
+  batchRows?: number;
+  /**
+   * The target schema of a source schema. Default: MySQL/MariaDB → the target connection's
+   * database (a sandbox targetUrl names one); PostgreSQL → the same schema name.
+   */
+  targetSchema?(schema: string): string;
+  onTable?(progress: TableProgress): void;
+}
+
+export interface CopiedTable extends TableRef {
+  rows: number;
+}
+
+export const DEFAULT_BATCH_ROWS = 1000;
+
+const family = (engine: ConnectionSpec['engine']) => (engine === 'postgres' ? 'postgres' : 'mysql');
+
+/** Copies every table's rows from source to target; returns the rows copied per table. */
+export async function copyTables(opts: CopyOptions): Promise<CopiedTable[]> {
+  const from = family(opts.source.engine);
+  if (from !== family(opts.target.engine)) {
+    throw new Error(
+      `The sandbox full load copies between engines of one family only; ${opts.source.label} is ${opts.source.engine}, ${opts.target.label} is ${opts.target.engine}.`,
+    );
+  }
+  if (opts.batchRows !== undefined && !(Number.isInteger(opts.batchRows) && opts.batchRows > 0)) {
+    throw new Error(`batchRows must be a positive integer, got ${opts.batchRows}.`);
+  }
+  if (from === 'postgres') {
+    const { copyPostgres } = await import('./copy-postgres.js');
+    return copyPostgres(opts);
+  }
+  const { copyMysql } = await import('./copy-mysql.js');
+  return copyMysql(opts);
+}
+
+/** An Error naming the table and both databases, keeping the driver's error as the cause. */
+export function tableError(opts: CopyOptions, ref: TableRef, err: unknown): Error {
+  const detail = err instanceof Error ? err.message : String(err);
+  return new Error(`Full load of ${ref.schema}.${ref.table} from ${opts.source.label} to ${opts.target.label} failed: ${detail}`, {
+    cause: err,
+  });
+}
+
+/** Rough bytes of a row, to keep one INSERT well below max_allowed_packet with large LOBs. */
+export function rowBytes(row: unknown[]): number {
+  let n = 8;
+  for (const v of row) n += v === null || v === undefined ? 4 : Buffer.isBuffer(v) ? v.length * 2 + 3 : String(v).length * 4 + 3;
+  return n;
+}
+
+/** Maximum bytes of one multi-row INSERT statement. */
+export const MAX_INSERT_BYTES = 4 * 1024 * 1024;
