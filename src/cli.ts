@@ -12,7 +12,7 @@ import { TOOL_VERSION } from './version.js';
 export async function main(argv: string[]): Promise<number> {
   exitQuietlyOnBrokenPipe();
   let exitCode: number = ExitCode.ok;
-  const program = buildProgram((code) => {
+  const program = buildProgram(argv, (code) => {
     exitCode = code;
   });
   try {
@@ -27,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-function buildProgram(setExitCode: (code: number) => void): Command {
+function buildProgram(argv: string[], setExitCode: (code: number) => void): Command {
   const program = new Command('promigrate')
     .description('Move an on-premise web app and its MySQL/MariaDB/PostgreSQL database to AWS:\nassess → provision → sync (DMS) → cutover (Route 53) → verify, resumable at every point.')
     .version(TOOL_VERSION, '-V, --version')
@@ -49,8 +49,32 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       '\nExamples:\n  $ promigrate init\n  $ promigrate plan\n  $ promigrate run --yes --json\n\nExit codes: 0 ok · 1 a step failed · 2 bad input · 3 state locked · 4 confirmation needed (use --yes) · 130 cancelled',
     );
 
-  for (const spec of commandSpecs) program.addCommand(commandFrom(spec, setExitCode));
+  for (const spec of commandsToRegister(argv)) program.addCommand(commandFrom(spec, setExitCode));
   return program;
+}
+
+/**
+ * Building every command's options and help costs start-up time on each run; when the
+ * command line names a known command, only that one is needed. Global help, an unknown
+ * command (for suggestions) or `help` get them all.
+ */
+function commandsToRegister(argv: string[]): CommandSpec[] {
+  const name = commandName(argv.slice(2));
+  const named = commandSpecs.find((spec) => spec.name === name);
+  return named ? [named] : commandSpecs;
+}
+
+/** Global options that take a value as the next word (`--config x`, not `--config=x`). */
+const GLOBAL_VALUE_OPTIONS = new Set(['--config', '--state-dir', '--profile', '--region', '--endpoint-url']);
+
+/** The first word that is neither an option nor a global option's value. */
+function commandName(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (GLOBAL_VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
 }
 
 function commandFrom(spec: CommandSpec, setExitCode: (code: number) => void): Command {
@@ -124,10 +148,8 @@ function reportError(err: unknown, globals: GlobalOptions): number {
 
 /** `promigrate status | head -1` closes the pipe early; that is not an error worth a stack trace. */
 function exitQuietlyOnBrokenPipe(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-      process.exit(process.exitCode ?? 0);
-    });
-  }
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
 }

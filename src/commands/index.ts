@@ -4,10 +4,9 @@
  */
 import type { CommandSpec, OptionSpec } from './spec.js';
 import { initSpec } from './init.spec.js';
-// The print-only commands are small and need only node built-ins: loading them up front
-// saves a dynamic-import round trip on the start-up path they are measured on.
+// `status` is small and needs only node built-ins: loading it up front saves a
+// dynamic-import round trip on the start-up path it is measured on.
 import * as statusCommand from './status.js';
-import * as unlockCommand from './unlock.js';
 
 const acceptRiskOption: OptionSpec = {
   flags: '--accept-risk <finding-ids...>',
@@ -97,6 +96,6 @@ export const commandSpecs: CommandSpec[] = [
     examples: ['promigrate unlock', 'promigrate unlock --yes   # even if the holder still runs'],
     options: [],
     printsOnly: true,
-    load: async () => unlockCommand,
+    load: () => import('./unlock.js'),
   },
 ];

@@ -10,7 +10,6 @@
  * taken on another host is never taken over automatically: we cannot see its process.
  * (A reused pid makes a dead holder look alive: the safe direction; `promigrate unlock` fixes it.)
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -133,7 +132,8 @@ type Present = Exclude<Seen, { kind: 'gone' }>;
  * empty or half-written (as it could between open('wx') and write()).
  */
 async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
-  const temp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  // Unique per attempt (in-process racers share the pid); not a secret, so no crypto needed.
+  const temp = `${path}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`;
   const fh = await open(temp, 'wx');
   try {
     await fh.writeFile(`${JSON.stringify(info)}\n`, 'utf8');

@@ -5,8 +5,19 @@ export interface IoStreams {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
+/**
+ * Getters, not values: touching process.stdin or process.stderr creates the stream (a
+ * socket or TTY handle), which costs start-up time a command that never reads or writes
+ * them should not pay.
+ */
 export const processStreams = (): IoStreams => ({
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
+  get stdin() {
+    return process.stdin;
+  },
+  get stdout() {
+    return process.stdout;
+  },
+  get stderr() {
+    return process.stderr;
+  },
 });
