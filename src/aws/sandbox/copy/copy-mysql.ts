@@ -11,7 +11,7 @@ import type { ConnectionSpec } from '../../../db/types.js';
 import {
   DEFAULT_BATCH_ROWS,
   MAX_INSERT_BYTES,
-  rowBytes,
+  insertInBatches,
   tableError,
   type CopiedTable,
   type CopyOptions,
@@ -133,19 +133,7 @@ async function copyOne(source: Connection, { conn: target, db: targetDb, maxByte
   // A consistent snapshot per table, as DMS reads each table at one point in time.
   await source.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
   await readPages(source, ref, t, opts.batchRows ?? DEFAULT_BATCH_ROWS, async (rows) => {
-    let pending: unknown[][] = [];
-    let bytes = 0;
-    for (const row of rows) {
-      const size = rowBytes(row);
-      if (pending.length > 0 && bytes + size > maxBytes) {
-        await flush(pending);
-        pending = [];
-        bytes = 0;
-      }
-      pending.push(row);
-      bytes += size;
-    }
-    await flush(pending);
+    await insertInBatches(rows, { maxBytes }, flush);
     copied += rows.length;
     opts.onTable?.({ ...ref, rows: copied, done: false });
   });

@@ -10,7 +10,7 @@ import { openPgClient } from '../../../db/postgres-connect.js';
 import {
   DEFAULT_BATCH_ROWS,
   MAX_INSERT_BYTES,
-  rowBytes,
+  insertInBatches,
   tableError,
   type CopiedTable,
   type CopyOptions,
@@ -147,19 +147,7 @@ async function copyOne(src: pg.Client, dst: pg.Client, opts: CopyOptions, ref: T
   };
   let copied = 0;
   await readPages(src, ref, t, opts.batchRows ?? DEFAULT_BATCH_ROWS, async (rows) => {
-    let pending: unknown[][] = [];
-    let bytes = 0;
-    for (const row of rows) {
-      const size = rowBytes(row);
-      if (pending.length >= perInsert || (pending.length > 0 && bytes + size > MAX_INSERT_BYTES)) {
-        await flush(pending);
-        pending = [];
-        bytes = 0;
-      }
-      pending.push(row);
-      bytes += size;
-    }
-    await flush(pending);
+    await insertInBatches(rows, { maxBytes: MAX_INSERT_BYTES, maxRows: perInsert }, flush);
     copied += rows.length;
     opts.onTable?.({ ...ref, rows: copied, done: false });
   });

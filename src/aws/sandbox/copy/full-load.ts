@@ -76,3 +76,28 @@ export function rowBytes(row: unknown[]): number {
 
 /** Maximum bytes of one multi-row INSERT statement. */
 export const MAX_INSERT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Writes a page of rows as INSERTs no larger than `maxBytes` (and, when given, no more
+ * than `maxRows` rows — PostgreSQL's bind-parameter limit), in order.
+ */
+export async function insertInBatches(
+  rows: unknown[][],
+  limits: { maxBytes: number; maxRows?: number },
+  insert: (batch: unknown[][]) => Promise<void>,
+): Promise<void> {
+  let pending: unknown[][] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = rowBytes(row);
+    const full = (limits.maxRows !== undefined && pending.length >= limits.maxRows) || (pending.length > 0 && bytes + size > limits.maxBytes);
+    if (full) {
+      await insert(pending);
+      pending = [];
+      bytes = 0;
+    }
+    pending.push(row);
+    bytes += size;
+  }
+  if (pending.length > 0) await insert(pending);
+}
