@@ -1,20 +1,22 @@
-// Bundles the CLI entry for fast start-up: our own modules and commander go into a few
-// ESM files (one per lazily imported command), so `promigrate --version` and `status`
-// read two or three files instead of thirty. Every other package stays external and is
-// loaded from node_modules only by the commands that use it.
+// Bundles the start-up path into ONE file, dist/bundle/cli.js: the CLI entry, commander,
+// the command specs, the output hosts and `status`. Every other command is imported at
+// run time from the tsc output in dist/commands/ — those commands load the AWS SDK, zod
+// and the database drivers anyway, so their file count does not matter, while the
+// start-up path reads two files instead of a dozen. Packages stay external.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const inlined = new Set(['commander']);
 const external = Object.keys(pkg.dependencies).filter((name) => !inlined.has(name)).flatMap((name) => [name, `${name}/*`]);
+const BUNDLED_COMMANDS = new Set(['status.js', 'spec.js', 'init.spec.js', 'index.js']);
 
 rmSync(new URL('../dist/bundle', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: ['src/cli.ts'],
   outdir: 'dist/bundle',
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -28,9 +30,22 @@ await build({
   },
   minify: true,
   sourcemap: true,
-  plugins: [noChildProcess()],
+  plugins: [noChildProcess(), commandsFromDist()],
   logLevel: 'warning',
 });
+
+/** `import('./run.js')` in src/commands/*.ts → `import('../commands/run.js')` (dist). */
+function commandsFromDist() {
+  return {
+    name: 'commands-from-dist',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/[a-z-]+(\.spec)?\.js$/ }, (args) => {
+        if (!args.importer.includes('/src/commands/') || BUNDLED_COMMANDS.has(basename(args.path))) return undefined;
+        return { path: `../commands/${basename(args.path)}`, external: true };
+      });
+    },
+  };
+}
 
 /**
  * commander requires node:child_process at load time only for executable subcommands

@@ -84,8 +84,14 @@ export class StepFailedError extends PromigrateError {
   }
 }
 
+/**
+ * By shape, not only by class: the start-up bundle (dist/bundle) and the command modules it
+ * loads (dist/) each have their own copy of this module, so an error made by one is not an
+ * instance of the other's class.
+ */
 export function isPromigrateError(err: unknown): err is PromigrateError {
-  return err instanceof PromigrateError;
+  if (err instanceof PromigrateError) return true;
+  return err instanceof Error && typeof (err as { exitCode?: unknown }).exitCode === 'number' && 'hint' in err;
 }
 
 export function errorMessage(err: unknown): string {

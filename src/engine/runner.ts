@@ -1,4 +1,4 @@
-import { CancelledError, PromigrateError, StepFailedError, UsageError, describeFailure, isAwsServiceError } from '../errors.js';
+import { CancelledError, StepFailedError, UsageError, describeFailure, isAwsServiceError, isPromigrateError } from '../errors.js';
 import type { StateFile, StepStatus } from '../state/types.js';
 import { createStepContext, type RunEnvironment } from './context.js';
 import { dependencyGraph } from './registry.js';
@@ -112,7 +112,7 @@ async function applyStep(env: RunEnvironment, ctx: StepContext, step: Step): Pro
     return finished(env, step);
   } catch (err) {
     const cancelled = env.signal.aborted;
-    const badInput = err instanceof PromigrateError && err.exitCode === 2;
+    const badInput = isPromigrateError(err) && err.exitCode === 2;
     // Bad input is reported by its own one-sentence error; a failure gets its ✗ line.
     if (badInput) activity.stop();
     else activity.fail(`${step.id}: ${cancelled ? 'cancelled' : 'failed'}`);
@@ -196,7 +196,7 @@ function throwIfCancelled(signal: AbortSignal): void {
 }
 
 function failureHint(err: unknown, stepId: string): string {
-  if (err instanceof PromigrateError && err.hint) return err.hint;
+  if (isPromigrateError(err) && err.hint) return err.hint;
   if (isAwsServiceError(err) && /AccessDenied|UnauthorizedOperation|NotAuthorized/.test(err.name)) {
     return 'Your AWS identity lacks the permission named above: `promigrate iam-policy` prints the policy promigrate needs. Then re-run to resume.';
   }
