@@ -1,6 +1,6 @@
 import type { CommandArgs, CommandHandler } from './spec.js';
 import { withSession } from '../engine/session.js';
-import { dependencyGraph, orderSteps, selectSteps, type Selection } from '../engine/registry.js';
+import { orderSteps, selectSteps, type Selection } from '../engine/registry.js';
 import { runSteps, type RunReport } from '../engine/runner.js';
 import { acceptRisks, riskIds } from '../engine/risks.js';
 import { loadSteps } from '../steps/index.js';
@@ -16,10 +16,6 @@ export async function runCommand({ globals, options, io }: CommandArgs, name: st
   const selected = selectSteps(ordered, selection);
   const report = await withSession(globals, io, name, async (session) => {
     if (!globals.dryRun) await acceptRisks(session.store, riskIds(options.acceptRisk));
-    if (globals.dryRun) {
-      const graph = ordered.length === 0 ? ['(no steps registered)'] : dependencyGraph(ordered);
-      io.notify({ level: 'info', code: 'engine.plan.graph', message: `Steps (← what each needs):\n  ${graph.join('\n  ')}` });
-    }
     return runSteps(session, ordered, selected);
   });
   io.result(report, () => summary(report));

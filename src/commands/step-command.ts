@@ -1,6 +1,6 @@
 import type { CommandArgs } from './spec.js';
 import { withSession } from '../engine/session.js';
-import { dependencyGraph, orderSteps } from '../engine/registry.js';
+import { orderSteps } from '../engine/registry.js';
 import { runSteps, type RunReport, type StepReport } from '../engine/runner.js';
 import { loadSteps } from '../steps/index.js';
 
@@ -14,9 +14,6 @@ export async function runStepCommand({ globals, io }: CommandArgs, stepId: strin
   const step = ordered.find((s) => s.id === stepId);
   if (!step) throw new Error(`internal error: no step ${stepId}`);
   const report = await withSession(globals, io, stepId, async (session) => {
-    if (globals.dryRun) {
-      io.notify({ level: 'info', code: 'engine.plan.graph', message: `Steps (← what each needs):\n  ${dependencyGraph(ordered).join('\n  ')}` });
-    }
     return runSteps(session, ordered, [step], { rerun: new Set([stepId]) });
   });
   io.result(report, () => summarise(report.steps[0], globals.dryRun, stepId));

@@ -39,6 +39,10 @@ export async function runSteps(
   options: RunOptions = {},
 ): Promise<RunReport> {
   const report: RunReport = { project: env.project, dryRun: env.dryRun, graph: dependencyGraph(ordered), steps: [] };
+  if (env.dryRun) {
+    const graph = report.graph.length === 0 ? ['(no steps registered)'] : report.graph;
+    env.io.notify({ level: 'info', code: 'engine.plan.graph', message: `Steps (← what each needs):\n  ${graph.join('\n  ')}` });
+  }
   const selectedIds = new Set(selected.map((s) => s.id));
   refuseMissingDependencies(env.store.data, ordered, selected, selectedIds, env.dryRun);
 

@@ -14,15 +14,8 @@ import { createZone, zoneHandlers } from './route53/zones.js';
 
 export const route53Simulator: ServiceSimulator = { ...zoneHandlers };
 
-export interface SeedRecord {
-  Name: string;
-  Type: string;
-  TTL?: number;
-  ResourceRecords?: Array<{ Value: string }>;
-  AliasTarget?: { HostedZoneId: string; DNSName: string; EvaluateTargetHealth: boolean };
-  SetIdentifier?: string;
-  Weight?: number;
-}
+/** A record the operator's zone already holds (simple, weighted or alias). */
+export type SeedRecord = Pick<RRSet, 'Name' | 'Type' | 'TTL' | 'ResourceRecords' | 'AliasTarget' | 'SetIdentifier' | 'Weight'>;
 
 /**
  * Ensures a public hosted zone `name` exists and holds `records` (UPSERTed, validated like
@@ -46,7 +39,7 @@ export function seedHostedZone(
   if (seed.records?.length) {
     zone.records = applyChangeBatch(
       zone,
-      seed.records.map((r) => ({ Action: 'UPSERT', ResourceRecordSet: r as Partial<RRSet> & { Name: string; Type: string } })),
+      seed.records.map((r) => ({ Action: 'UPSERT', ResourceRecordSet: r })),
     );
   }
   return { hostedZoneId: zone.id, nameServers: [...zone.nameServers] };
