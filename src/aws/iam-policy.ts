@@ -123,7 +123,12 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
     resources: (s) => [dms(s, 'endpoint'), dms(s, 'task'), dms(s, 'rep')],
     why: 'DMS ARNs carry random ids: account and region only',
   },
+  {
+    sid: 'SyncOwnTask', step: 'sync', actions: ['dms:ModifyReplicationTask', 'dms:StopReplicationTask'], resources: (s) => [dms(s, 'task')], condition: ownProject,
+    why: 'bringing this project’s task in line with the config while it is stopped; `sync --reload` stops it first',
+  },
   { sid: 'SyncDmsRead', step: 'sync', actions: ['dms:DescribeConnections', 'dms:DescribeEndpoints', 'dms:DescribeReplicationTasks'], resources: ANY, why: `DMS Describe* ${NO_RESOURCE_LEVEL}; cutover and verify poll tasks too` },
+  { sid: 'SyncTableStatistics', step: 'sync', actions: ['dms:DescribeTableStatistics'], resources: (s) => [dms(s, 'task')], why: 'per-table progress; DMS task ARNs carry random ids' },
   { sid: 'SyncMetrics', step: 'sync', actions: ['cloudwatch:GetMetricData'], resources: ANY, why: `${NO_RESOURCE_LEVEL} (CDC latency)` },
   { sid: 'ReadManagedPassword', step: 'sync', actions: ['secretsmanager:GetSecretValue'], resources: (s) => [managedSecret(s)], when: managed, why: 'the RDS-generated master password, for the DMS target endpoint and verify' },
 

@@ -38,7 +38,7 @@ export async function openAwsRuntime(opts: AwsRuntimeOptions): Promise<AwsRuntim
       worldPath: join(stateDir, SANDBOX_WORLD_FILE),
       persist: !dryRun,
       region: aws.region,
-      hooks: targetMappingHooks(config),
+      hooks: { ...targetMappingHooks(config), ...(await import('./sandbox/copy/hooks.js')).realDataHooks(config, stateDir) },
       initWorld: (ctx) => seedOperatorAccount(ctx, config),
     });
   }

@@ -74,6 +74,19 @@ export const commandSpecs: CommandSpec[] = [
     load: () => import('./provision.js'),
   },
   {
+    name: 'sync',
+    summary: 'replicate the data with AWS DMS (full load + CDC) and watch it until CDC has caught up',
+    description:
+      'Creates the DMS source and target endpoints and tests them from the replication instance, creates the ' +
+      'replication task (table mappings and task settings from templates/dms, validation on), starts it with ' +
+      'start-replication the first time and resume-processing after a stop, failure or crash, and shows per-table ' +
+      'progress and CDC latency until every table is loaded and latency stays under dms.cdcLatencyThresholdSeconds. ' +
+      'The task keeps running until cutover. With --dry-run: the endpoint and task definitions and every call, none made.',
+    examples: ['promigrate sync --dry-run', 'promigrate sync --yes --json', 'promigrate sync --reload   # truncate and load every table again'],
+    options: [{ flags: '--reload', description: 'reload every table (DMS reload-target); stops a running task first, after confirmation' }],
+    load: () => import('./sync.js'),
+  },
+  {
     name: 'destroy',
     summary: 'delete every resource this project created (found by tag too), in reverse dependency order',
     description:

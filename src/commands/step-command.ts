@@ -9,11 +9,12 @@ import { loadSteps } from '../steps/index.js';
  * is already done, since every step is idempotent — after checking that the steps it
  * depends on are done. With --dry-run: its plan only.
  */
-export async function runStepCommand({ globals, io }: CommandArgs, stepId: string): Promise<RunReport> {
+export async function runStepCommand({ globals, io, options }: CommandArgs, stepId: string): Promise<RunReport> {
   const ordered = orderSteps(await loadSteps());
   const step = ordered.find((s) => s.id === stepId);
   if (!step) throw new Error(`internal error: no step ${stepId}`);
   const report = await withSession(globals, io, stepId, async (session) => {
+    session.stepOptions = { [stepId]: options };
     return runSteps(session, ordered, [step], { rerun: new Set([stepId]) });
   });
   io.result(report, () => summarise(report.steps[0], globals.dryRun, stepId));

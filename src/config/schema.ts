@@ -227,6 +227,9 @@ const sandboxSchema = z.strictObject({
     })
     .optional()
     .meta({ description: 'A real local database the sandbox RDS instance maps to (no password in the URL)' }),
+  targetPasswordEnv: envVarField()
+    .optional()
+    .meta({ description: "Environment variable holding targetUrl's password (default: target.passwordEnv; none: no password)" }),
 });
 
 export const migrationConfigSchema = z

@@ -25,6 +25,8 @@ export interface RunEnvironment {
   aws: AwsRuntime;
   dryRun: boolean;
   signal: AbortSignal;
+  /** Options the operator gave a step's own command (e.g. `sync --reload`), by step id. */
+  stepOptions?: Record<StepId, Readonly<Record<string, unknown>>>;
 }
 
 /**
@@ -52,6 +54,7 @@ export function createStepContext(env: RunEnvironment, stepId: StepId): StepCont
     },
     dryRun: env.dryRun,
     signal: env.signal,
+    options: env.stepOptions?.[stepId] ?? {},
     state: () => store.data,
     self: () => store.data.steps[stepId] ?? emptyStepState(),
     outputsOf: (id) => store.data.steps[id]?.outputs ?? {},

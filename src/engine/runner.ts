@@ -64,6 +64,11 @@ export async function runSteps(
   return report;
 }
 
+function showDocument(document: unknown): string {
+  if (document === undefined) return '';
+  return `\n${JSON.stringify(document, null, 2).replace(/^/gm, '      ')}`;
+}
+
 async function planStep(ctx: StepContext, step: Step): Promise<StepReport> {
   const changes = await step.plan(ctx);
   ctx.io.notify({ level: 'info', code: 'engine.plan.step', message: `${step.id}: ${step.title}` });
@@ -71,7 +76,7 @@ async function planStep(ctx: StepContext, step: Step): Promise<StepReport> {
     ctx.io.notify({
       level: 'info',
       code: 'engine.plan.change',
-      message: `  (plan) would ${change.action} ${change.target ? `${change.target}: ` : ''}${change.description}`,
+      message: `  (plan) would ${change.action} ${change.target ? `${change.target}: ` : ''}${change.description}${showDocument(change.document)}`,
       data: { step: step.id, ...change },
     });
   }

@@ -19,6 +19,8 @@ export interface PlannedChange {
   description: string;
   /** Key parameters (never secrets), e.g. the API operation and its input. */
   details?: Record<string, unknown>;
+  /** A definition the operator reviews in full (e.g. DMS table mappings), printed as JSON under the line. */
+  document?: unknown;
 }
 
 export interface CheckResult {
@@ -52,6 +54,8 @@ export interface StepContext {
    */
   readonly aws: AwsClients;
   readonly dryRun: boolean;
+  /** Options given to this step's own command (e.g. `promigrate sync --reload`); empty under `run`. */
+  readonly options: Readonly<Record<string, unknown>>;
   /** Aborted on SIGINT/SIGTERM: long waits must pass it on and stop promptly. */
   readonly signal: AbortSignal;
   /** A snapshot of the whole state as it is now. */

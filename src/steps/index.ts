@@ -9,8 +9,12 @@ import type { Step } from '../engine/step.js';
  */
 async function builtInSteps(): Promise<Step[]> {
   if (process.env.PROMIGRATE_BUILTIN_STEPS === 'none') return [];
-  const [{ assessStep }, { provisionStep }] = await Promise.all([import('./assess/index.js'), import('./provision/index.js')]);
-  return [assessStep, provisionStep];
+  const [{ assessStep }, { provisionStep }, { syncStep }] = await Promise.all([
+    import('./assess/index.js'),
+    import('./provision/index.js'),
+    import('./sync/index.js'),
+  ]);
+  return [assessStep, provisionStep, syncStep];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { CancelledError } from '../errors.js';
 import { colors, type Colors } from './colors.js';
+import { isBarList, renderBars } from './progress-bars.js';
 import type { Activity, Answer, IoHost, IoMessage, Question } from './io-host.js';
 import type { IoStreams } from './streams.js';
 
@@ -120,9 +121,10 @@ export class InteractiveIoHost implements IoHost {
     };
   }
 
-  progress(_code: string, text: string): void {
-    if (!this.progressLine) this.progressLine = this.spinner(text);
-    else this.progressLine.text = text;
+  progress(_code: string, text: string, data: Record<string, unknown>): void {
+    const bars = isBarList(data.bars) ? `\n${renderBars(data.bars, this.streams.stdout.columns ?? 100)}` : '';
+    if (!this.progressLine) this.progressLine = this.spinner(text + bars);
+    else this.progressLine.text = text + bars;
   }
 
   result(_document: unknown, human: () => string): void {

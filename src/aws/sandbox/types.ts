@@ -55,6 +55,19 @@ export interface SimHooks {
     endpoint: { engineName: string; serverName?: string; port?: number; databaseName?: string },
   ): Array<{ schema: string; table: string; rows: number }> | undefined;
   /**
+   * The real full load: when a task starts, copy these source tables into the database the
+   * target endpoint stands for (sandbox.targetUrl), returning the rows copied per table. It
+   * runs inside StartReplicationTask while the simulated clock is held. A rejection naming
+   * a table (`{ table: 'schema.table' }` on the error) fails the run at that table.
+   * Undefined result → no real database behind the target; nothing was copied.
+   */
+  fullLoad?(load: {
+    source: { engineName: string; serverName?: string; port?: number; databaseName?: string };
+    target: { engineName: string; serverName?: string; port?: number; databaseName?: string };
+    tables: Array<{ schema: string; table: string }>;
+    truncate: boolean;
+  }): Promise<Array<{ schema: string; table: string; rows: number }> | undefined>;
+  /**
    * VPC and AZ of an EC2 subnet, for RDS/DMS subnet groups (wire it to the EC2 simulator).
    * Undefined result → the subnet does not exist (`InvalidSubnet`). Hook absent → the
    * simulators assume the subnets exist and spread them over AZs a, b, c… in input order.

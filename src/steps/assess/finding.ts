@@ -16,6 +16,8 @@ export interface Finding {
   fix: string;
   /** Lines for `assess --fix-script`, grouped by kind (never applied by promigrate). */
   fixLines?: Array<{ kind: FixKind; lines: string[] }>;
+  /** Structured values behind the evidence that later steps read (e.g. the largest LOB for sync). */
+  measure?: Record<string, number | string>;
 }
 
 export const SEVERITY_ORDER: Record<Severity, number> = { blocker: 0, warning: 1, info: 2 };

@@ -107,6 +107,7 @@ export function checkLobs(tables: DbTable[], f: LobFacts): Finding[] {
     fix: f.lobMode === 'full'
       ? 'Full LOB mode copies every LOB in separate lookups: expect a slower full load on these tables.'
       : 'LOBs are migrated within the configured size; keep dms.lobMaxSizeKb above the largest value as data grows.',
+    ...(largest.bytes !== undefined ? { measure: { largestLobBytes: largest.bytes, largestLobColumn: largest.key } } : {}),
   });
   return out;
 }

@@ -190,6 +190,8 @@ async function lobFindings(ctx: PgCheckContext): Promise<Finding[]> {
     fix: ctx.options.lobMode === 'limited'
       ? `dms.lobMaxSizeKb must stay ≥ ${needKb} for these values.`
       : 'Full and inline LOB mode fetch large values by primary key, which is slower than limited mode.',
+    // In the bytes DMS moves: text/json travel as NCLOB, twice their stored size.
+    measure: { largestLobBytes: dmsBytes(top), largestLobColumn: `${top.schema}.${top.table}.${top.column}` },
   });
   return out;
 }

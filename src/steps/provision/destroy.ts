@@ -4,6 +4,8 @@ import { taskContext } from './context.js';
 import { runGraph } from './graph.js';
 import type { FoundResource, ResourceTask, TaskContext } from './task.js';
 import { provisionTasks } from './tasks.js';
+import { endpointTasks } from '../sync/endpoints.js';
+import { replicationTaskTask } from '../sync/task.js';
 
 export interface DestroyTarget {
   key: string;
@@ -23,7 +25,16 @@ export interface DestroyOptions {
  * change left behind (a bastion since disabled, NAT gateways of a former per-AZ layout).
  */
 function sweepTasks(config: MigrationConfig): ResourceTask[] {
-  return provisionTasks({
+  return [...provisionTasks(maximal(config)), ...endpointTasks(), replicationTaskTask(noDefinition)];
+}
+
+/** Destroy never creates: the replication task's definition is never asked for. */
+const noDefinition = (): never => {
+  throw new Error('internal error: destroy asked for a replication task definition');
+};
+
+function maximal(config: MigrationConfig): MigrationConfig {
+  return {
     ...config,
     network: {
       ...config.network,
@@ -33,7 +44,7 @@ function sweepTasks(config: MigrationConfig): ResourceTask[] {
       adminCidr: config.network.adminCidr ?? '192.0.2.1/32',
     },
     target: { ...config.target, readReplica: true },
-  });
+  };
 }
 
 const MAX_AZ_COUNT = 6;

@@ -1,6 +1,7 @@
 import type { PlannedChange, Step, StepContext } from '../../engine/step.js';
 import { applyGraph, planGraph } from './graph.js';
 import { taskContext } from './context.js';
+import { graphHooks } from './record.js';
 import type { FoundResource, ResourceTask } from './task.js';
 import { provisionTasks } from './tasks.js';
 
@@ -24,31 +25,7 @@ export const provisionStep: Step = {
     const tasks = tasksFor(ctx);
     const found = new Map<string, FoundResource>();
     const t = taskContext(ctx, found);
-    const done = await applyGraph(tasks, t, {
-      now: () => ctx.clock.now(),
-      record: async (task, resource) => {
-        found.set(task.key, resource);
-        if (!ctx.resource(task.key) || ctx.resource(task.key)?.id !== resource.id) {
-          await ctx.recordResource(task.key, {
-            type: task.type,
-            id: resource.id,
-            ...(resource.arn ? { arn: resource.arn } : {}),
-            region: ctx.aws.region,
-            ...(resource.adopted ? { adopted: true } : {}),
-          });
-        }
-        const resources = { ...((ctx.self().outputs.resources ?? {}) as Record<string, unknown>) };
-        resources[task.key] = { id: resource.id, ...(resource.arn ? { arn: resource.arn } : {}), ...resource.outputs };
-        await ctx.setOutputs({ resources });
-      },
-      progress: (task, status, elapsedMs) =>
-        ctx.io.progress('provision.resource', `${task.key}: ${status} (${Math.round(elapsedMs / 1000)} s)`, {
-          key: task.key,
-          type: task.type,
-          status,
-          elapsedMs,
-        }),
-    });
+    const done = await applyGraph(tasks, t, graphHooks(ctx, 'provision.resource', found));
     const db = done.get('db.instance')?.outputs ?? {};
     const dms = done.get('dms.instance');
     return {

@@ -59,8 +59,8 @@ export const NO_TABLES_MESSAGE =
   'or the associated user does not have sufficient privileges to access them. Task error notification received from ' +
   'subtask 0, thread 0 [reptask/replicationtask.c:2883] [1020439] Stop Reason FATAL_ERROR Error Level FATAL';
 
-const failMessage = (schema: string, table: string, subtask: number, resourceId: string) =>
-  `Last Error Load failed for table '${schema}'.'${table}' (sandbox-injected failure). Task error notification received ` +
+const failMessage = (schema: string, table: string, subtask: number, resourceId: string, cause?: string) =>
+  `Last Error Load failed for table '${schema}'.'${table}' (${cause ? `sandbox full load: ${cause.replace(/\s+/g, ' ')}` : 'sandbox-injected failure'}). Task error notification received ` +
   `from subtask ${subtask}, thread 0 [reptask/replicationtask.c:2883] [1020417] Error executing source loop; Stream ` +
   `component failed at subtask ${subtask}, component st_${subtask}_${resourceId}; Stream component ` +
   `'st_${subtask}_${resourceId}' terminated [reptask/replicationtask.c:2891] [1020417] Stop Reason FATAL_ERROR Error Level FATAL`;
@@ -95,11 +95,12 @@ export function taskView(ctx: SimContext, task: TaskRec, at = ctx.now()): TaskVi
     failAt = runningAt;
     failure = NO_TABLES_MESSAGE;
   } else {
-    const bad = toLoad.find((t) => t.table === FAIL_TABLE);
+    const copy = run.copyFailure;
+    const bad = toLoad.find((t) => (copy ? tableKey(t) === copy.table : t.table === FAIL_TABLE));
     const slot = bad && schedule.get(tableKey(bad));
     if (bad && slot) {
       failAt = slot.start + Math.max(500, Math.floor((slot.end - slot.start) / 2));
-      failure = failMessage(bad.schema, bad.table, slot.subtask, task.resourceId);
+      failure = failMessage(bad.schema, bad.table, slot.subtask, task.resourceId, copy?.message);
     }
   }
   const events: Array<{ at: number; cause: 'fail' | 'finish' | 'stop' }> = [];
@@ -146,7 +147,8 @@ export function taskView(ctx: SimContext, task: TaskRec, at = ctx.now()): TaskVi
     if (effective < slot.start) return { ...base, state: 'Before load', loadedRows: 0 };
     if (effective >= slot.end) return { ...base, state: 'Table completed', loadedRows: t.rows, loadStart: slot.start, loadEnd: slot.end };
     const loadedRows = Math.floor((t.rows * (effective - slot.start)) / (slot.end - slot.start));
-    const state: TableState = !ended ? 'Full load' : end!.cause === 'fail' && t.table === FAIL_TABLE ? 'Table error' : 'Table cancelled';
+    const failedHere = end?.cause === 'fail' && (run.copyFailure ? key === run.copyFailure.table : t.table === FAIL_TABLE);
+    const state: TableState = !ended ? 'Full load' : failedHere ? 'Table error' : 'Table cancelled';
     return { ...base, state, loadedRows, loadStart: slot.start };
   });
 

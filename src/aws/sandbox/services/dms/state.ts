@@ -78,6 +78,8 @@ export interface RunRec {
   /** Keys (`schema.table`) this run loads; the others were loaded by an earlier run. */
   toLoad: string[];
   stopRequestedAt?: number;
+  /** The real copy (`hooks.fullLoad`) failed on this table: the run fails there, as DMS would. */
+  copyFailure?: { table: string; message: string };
 }
 
 export interface LoadedTable {

@@ -6,11 +6,11 @@
  */
 import type { ServiceSimulator, SimContext } from '../../types.js';
 import { date, isValidIdentifier, mergeTags, paginate, upperId } from '../sim-util.js';
-import { parseTableMappings, selectTables, sourceTables, taskSettings } from './mapping.js';
+import { FAIL_TABLE, parseTableMappings, selectTables, sourceTables, taskSettings } from './mapping.js';
 import { tableKey, taskView } from './progress.js';
 import {
   applyFilters, dmsArn, dmsErrors, dmsState, identifierMessage, instanceStatus, requireEndpoint,
-  requireInstance, requireTask, type EndpointRec, type TaskRec,
+  requireInstance, requireTask, type EndpointRec, type RunRec, type TaskRec,
 } from './state.js';
 
 const MIGRATION_TYPES = ['full-load', 'cdc', 'full-load-and-cdc'];
@@ -78,6 +78,42 @@ function foldRun(ctx: SimContext, t: TaskRec): void {
     t.cdcHistory.push({ start: v.cdcStart, end: v.cdcEnd ?? v.effective, backlogSeconds: v.cdcBacklogSeconds ?? 30 });
   }
   if (v.status === 'failed') t.lastFailure = v.lastFailure;
+}
+
+/**
+ * With a real database behind the target (hooks.fullLoad), the run's tables are really
+ * copied; the rows copied replace the estimates, and a failed copy fails the run there.
+ */
+function realFullLoad(ctx: SimContext, t: TaskRec, run: RunRec): Promise<void> | undefined {
+  const tables = run.tables.filter((x) => run.toLoad.includes(tableKey(x)) && x.table !== FAIL_TABLE);
+  const hook = ctx.hooks.fullLoad;
+  if (!hook || tables.length === 0) return undefined;
+  return copyInto(ctx, t, run, tables, hook);
+}
+
+async function copyInto(
+  ctx: SimContext, t: TaskRec, run: RunRec, tables: RunRec['tables'], hook: NonNullable<SimContext['hooks']['fullLoad']>,
+): Promise<void> {
+  const endpoint = (arn: string) => {
+    const e = requireEndpoint(ctx, arn);
+    return { engineName: e.engineName, serverName: e.serverName, port: e.port, databaseName: e.databaseName };
+  };
+  const prep = (JSON.parse(t.settings) as { FullLoadSettings?: { TargetTablePrepMode?: string } }).FullLoadSettings?.TargetTablePrepMode;
+  try {
+    const copied = await hook({
+      source: endpoint(t.sourceArn),
+      target: endpoint(t.targetArn),
+      tables: tables.map(({ schema, table }) => ({ schema, table })),
+      truncate: prep !== 'DO_NOTHING',
+    });
+    for (const c of copied ?? []) {
+      const spec = run.tables.find((x) => x.schema === c.schema && x.table === c.table);
+      if (spec) spec.rows = c.rows;
+    }
+  } catch (err) {
+    const table = (err as { table?: string }).table ?? tableKey(tables[0]!);
+    run.copyFailure = { table, message: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 export const taskHandlers: ServiceSimulator = {
@@ -171,7 +207,10 @@ export const taskHandlers: ServiceSimulator = {
     }
     const toLoad = t.migrationType === 'cdc' ? [] : tables.map(tableKey).filter((k) => !t.loaded[k]);
     t.run = { type, startedAt: ctx.now(), tables, toLoad };
-    return { ReplicationTask: taskOut(ctx, t) };
+    const output = () => ({ ReplicationTask: taskOut(ctx, t) });
+    // Synchronous unless a real copy runs, like every other handler.
+    const copying = realFullLoad(ctx, t, t.run);
+    return copying ? copying.then(output) : output();
   },
 
   StopReplicationTask(input, ctx) {

@@ -1,0 +1,94 @@
+/**
+ * Real data behind the sandbox's DMS: a source endpoint pointing at the configured source
+ * holds the tables assess inventoried (names and estimated rows), and when sandbox.targetUrl
+ * maps the RDS instance to a real local database, starting a task really copies the rows.
+ * The sandbox runs on the operator's machine, so it reaches the source as promigrate itself
+ * does (through connectVia when given), not as DMS would from inside the VPC.
+ */
+import { readFileSync } from 'node:fs';
+import type { MigrationConfig } from '../../../config/schema.js';
+import { sourceConnectionSpec } from '../../../db/connect.js';
+import type { ConnectionSpec, Engine, Inventory } from '../../../db/types.js';
+import { statePaths } from '../../../state/paths.js';
+import type { SimHooks } from '../types.js';
+
+const ASSESS_REPORT = 'assess.json';
+
+function inventoryAt(stateDir: string): Inventory | undefined {
+  try {
+    return (JSON.parse(readFileSync(`${statePaths(stateDir).reports}/${ASSESS_REPORT}`, 'utf8')) as { inventory?: Inventory }).inventory;
+  } catch {
+    return undefined;
+  }
+}
+
+function envPassword(name: string | undefined, what: string): string | undefined {
+  if (!name) return undefined;
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`the environment variable ${name} (${what}) is not set`);
+  return value;
+}
+
+const PROTOCOL_ENGINE: Record<string, Engine> = { 'mysql:': 'mysql', 'mariadb:': 'mariadb', 'postgres:': 'postgres', 'postgresql:': 'postgres' };
+
+/** sandbox.targetUrl as a connection (password from sandbox.targetPasswordEnv, else target.passwordEnv). */
+export function sandboxTargetSpec(config: MigrationConfig): ConnectionSpec | undefined {
+  const raw = config.sandbox.targetUrl;
+  if (!raw) return undefined;
+  const url = new URL(raw);
+  const engine = PROTOCOL_ENGINE[url.protocol] ?? config.target.engine;
+  const port = Number(url.port) || (engine === 'postgres' ? 5432 : 3306);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || config.source.databases[0]!;
+  const user = decodeURIComponent(url.username) || config.target.masterUsername;
+  const passwordEnv = config.sandbox.targetPasswordEnv ?? config.target.passwordEnv;
+  const password = envPassword(passwordEnv, 'the password of sandbox.targetUrl');
+  return {
+    engine, host, port, user, database,
+    ...(password !== undefined ? { password } : {}),
+    tls: { mode: 'disable' },
+    connectTimeoutMs: config.source.connectTimeoutMs,
+    label: `sandbox target database ${user}@${host}:${port}/${database}`,
+  };
+}
+
+const sameHost = (config: MigrationConfig, serverName: string | undefined) =>
+  serverName !== undefined && serverName.toLowerCase() === config.source.host.toLowerCase();
+
+export function realDataHooks(config: MigrationConfig, stateDir: string): SimHooks {
+  return {
+    sourceTables(_arn, endpoint) {
+      if (!sameHost(config, endpoint.serverName)) return undefined;
+      const inventory = inventoryAt(stateDir);
+      return inventory?.tables.map((t) => ({ schema: t.schema, table: t.name, rows: Math.max(0, Math.round(t.rows)) }));
+    },
+    async fullLoad(load) {
+      if (!config.sandbox.targetUrl || !sameHost(config, load.source.serverName)) return undefined;
+      const target = sandboxTargetSpec(config)!;
+      const password = config.source.passwordEnv ? envPassword(config.source.passwordEnv, 'source.passwordEnv') : undefined;
+      if (config.source.secretArn && !config.source.passwordEnv) {
+        throw new Error('the sandbox copies real rows only with source.passwordEnv (it does not read Secrets Manager secrets of a real account)');
+      }
+      const { copyTables } = await import('./full-load.js');
+      const bySchema = new Map<string, Array<{ schema: string; table: string }>>();
+      for (const t of load.tables) bySchema.set(t.schema, [...(bySchema.get(t.schema) ?? []), t]);
+      const copied: Array<{ schema: string; table: string; rows: number }> = [];
+      // MySQL schemas are databases: connect to each; PostgreSQL schemas live in one database.
+      for (const [schema, tables] of bySchema) {
+        const database = config.source.engine === 'postgres' ? config.source.databases[0]! : schema;
+        try {
+          copied.push(...(await copyTables({
+            source: sourceConnectionSpec(config.source, database, password),
+            target,
+            tables,
+            truncate: load.truncate,
+          })));
+        } catch (err) {
+          const failed = /^Full load of (\S+) /.exec((err as Error).message)?.[1];
+          throw Object.assign(err as Error, failed ? { table: failed } : {});
+        }
+      }
+      return copied;
+    },
+  };
+}
