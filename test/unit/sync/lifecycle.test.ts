@@ -11,6 +11,7 @@ import {
   chooseStartType, hasEverStarted, startTask, stopTask, TaskStateError, waitForTaskReady, type StartType,
 } from '../../../src/steps/sync/lifecycle.js';
 import { interpretTables, interpretTask } from '../../../src/steps/sync/status.js';
+import type { SimHooks } from '../../../src/aws/sandbox/types.js';
 import { makeSandbox } from '../../helpers/sandbox.js';
 
 const ARN = 'arn:aws:dms:us-east-1:123456789012:task:SHOPSYNC';
@@ -150,8 +151,8 @@ describe('startTask / waitForTaskReady / stopTask (mocked DMS)', () => {
 });
 
 type SourceTable = { schema: string; table: string; rows: number };
-async function sandboxTask(tables: SourceTable[], settings?: object) {
-  const { sandbox, clients } = await makeSandbox({ hooks: { sourceTables: () => tables } });
+async function sandboxTask(tables: SourceTable[], settings?: object, hooks: SimHooks = {}) {
+  const { sandbox, clients } = await makeSandbox({ hooks: { sourceTables: () => tables, ...hooks } });
   const dms = await clients.dms;
   const ri = (await dms.send(new CreateReplicationInstanceCommand({ ReplicationInstanceIdentifier: 'shop-dms', ReplicationInstanceClass: 'dms.t3.medium' }))).ReplicationInstance!;
   sandbox.clock.advance(15 * MIN);
@@ -228,6 +229,38 @@ describe('against the sandbox DMS', () => {
     ]);
     // failed → resume-processing, never start-replication again
     expect(chooseStartType({ everStarted: hasEverStarted(await describeNow()), status: 'failed', reload: false })).toBe('resume-processing');
+    await sandbox.close();
+  });
+
+  it('a real full load (hooks.fullLoad): rows copied replace the estimates; resume-processing copies only unfinished tables; a failed copy fails the task at that table', async () => {
+    const loads: Array<{ tables: string[]; truncate: boolean }> = [];
+    let fail = false;
+    const fullLoad: NonNullable<SimHooks['fullLoad']> = async (load) => {
+      loads.push({ tables: load.tables.map((t) => `${t.schema}.${t.table}`), truncate: load.truncate });
+      if (fail) throw Object.assign(new Error('Full load of shop.orders from a to b failed: Duplicate entry'), { table: 'shop.orders' });
+      return load.tables.map((t) => ({ ...t, rows: t.table === 'orders' ? 1234 : 7 }));
+    };
+    const { sandbox, dms, clock, arn, describeNow, tableStats } = await sandboxTask(
+      [{ schema: 'shop', table: 'members', rows: 10 }, { schema: 'shop', table: 'orders', rows: 50_000_000 }], undefined, { fullLoad },
+    );
+    await waitForTaskReady(dms, arn, { clock });
+    await startTask(dms, arn, 'start-replication', async () => {});
+    expect(loads).toEqual([{ tables: ['shop.members', 'shop.orders'], truncate: true }]);
+    clock.advance(2 * MIN);
+    expect(await tableStats()).toMatchObject({ allLoaded: true, totals: { rowsLoaded: 1241 } });
+
+    await stopTask(dms, arn, { clock });
+    await startTask(dms, arn, 'resume-processing', async () => {});
+    expect(loads).toHaveLength(1); // every table was finished: nothing to copy again
+
+    await stopTask(dms, arn, { clock });
+    fail = true;
+    await startTask(dms, arn, 'reload-target', async () => {});
+    clock.advance(3 * MIN);
+    const failed = interpretTask(await describeNow(), 'full-load-and-cdc');
+    expect(failed).toMatchObject({ phase: 'failed', stopReason: 'FATAL_ERROR' });
+    expect(failed.failure).toContain("Load failed for table 'shop'.'orders' (sandbox full load: Full load of shop.orders from a to b failed: Duplicate entry)");
+    expect((await tableStats()).problems.map((p) => p.message)).toEqual(['DMS reports "Table error" for shop.orders']);
     await sandbox.close();
   });
 });
