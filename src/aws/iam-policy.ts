@@ -15,7 +15,8 @@
  * service role `dms-vpc-role` (trust dms.amazonaws.com, managed policy
  * AmazonDMSVPCManagementRole) to exist; the DMS console creates it once per account, and
  * without it CreateReplicationSubnetGroup fails with a message promigrate turns into a
- * hint. No `iam:PassRole` is needed: the role is not passed in any call.
+ * hint. `iam:PassRole` is granted only for `dms.secretsAccessRoleArn`, when configured:
+ * CreateEndpoint passes it to DMS so DMS can read the source secret itself.
  */
 import { TAG_PROJECT } from './tags.js';
 import type { MigrationConfig } from '../config/schema.js';
@@ -126,6 +127,11 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
   {
     sid: 'SyncOwnTask', step: 'sync', actions: ['dms:ModifyReplicationTask', 'dms:StopReplicationTask'], resources: (s) => [dms(s, 'task')], condition: ownProject,
     why: 'bringing this project’s task in line with the config while it is stopped; `sync --reload` stops it first',
+  },
+  {
+    sid: 'SyncPassSecretsRole', step: 'sync', actions: ['iam:PassRole'], resources: (_s, c) => [c.dms.secretsAccessRoleArn!], when: (c) => Boolean(c.dms.secretsAccessRoleArn && c.source.secretArn),
+    condition: () => ({ StringEquals: { 'iam:PassedToService': 'dms.amazonaws.com' } }),
+    why: 'CreateEndpoint hands dms.secretsAccessRoleArn to DMS (SecretsManagerAccessRoleArn), to DMS only',
   },
   { sid: 'SyncDmsRead', step: 'sync', actions: ['dms:DescribeConnections', 'dms:DescribeEndpoints', 'dms:DescribeReplicationTasks'], resources: ANY, why: `DMS Describe* ${NO_RESOURCE_LEVEL}; cutover and verify poll tasks too` },
   { sid: 'SyncTableStatistics', step: 'sync', actions: ['dms:DescribeTableStatistics'], resources: (s) => [dms(s, 'task')], why: 'per-table progress; DMS task ARNs carry random ids' },

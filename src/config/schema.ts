@@ -54,6 +54,9 @@ const awsSchema = z.strictObject({
 const tlsSchema = z.strictObject({
   mode: oneOf(['disable', 'prefer', 'require', 'verify-full']).default('prefer'),
   caFile: text('expected the path of a CA certificate file').optional(),
+  certificateArn: text('expected a DMS certificate ARN like arn:aws:dms:us-east-1:123456789012:cert:ABC…', /^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:cert:[A-Za-z0-9-]+$/)
+    .optional()
+    .meta({ description: "The source's CA imported into DMS: lets DMS use SslMode verify-full (source.tls.mode verify-full)" }),
 });
 
 const sourceSchema = z
@@ -176,6 +179,9 @@ const dmsSchema = z.strictObject({
   lobMode: oneOf(['limited', 'full', 'inline']).default('limited'),
   lobMaxSizeKb: int(1, 102_400).default(32),
   validation: bool().default(true),
+  secretsAccessRoleArn: text('expected an IAM role ARN like arn:aws:iam::123456789012:role/dms-secrets', /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/)
+    .optional()
+    .meta({ description: 'Role DMS assumes to read source.secretArn itself (the secret must hold host, port, username, password)' }),
   cdcLatencyThresholdSeconds: int(0, 3600).default(5),
   cdcStableSamples: int(1, 100).default(3),
 });

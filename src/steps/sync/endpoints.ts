@@ -37,7 +37,7 @@ export const endpointId = (project: string, side: Side): string => `${project}-$
 /** Disables FK checks (and, on PostgreSQL, user triggers) in DMS's sessions: full load copies tables in any order. */
 export const AFTER_CONNECT = { mysql: 'SET FOREIGN_KEY_CHECKS=0', postgres: "SET session_replication_role='replica'" };
 
-/** Settings the config has no field for yet; read defensively so a later schema field just works. */
+/** dms.secretsAccessRoleArn and source.tls.certificateArn (separate so tests can vary them). */
 export interface EndpointOptions {
   secretsAccessRoleArn?: string;
   certificateArn?: string;
@@ -54,9 +54,9 @@ export interface EndpointParams {
 const settingsKey = (engine: string) => (engine === 'postgres' ? 'PostgreSQLSettings' : 'MySQLSettings');
 
 export function optionsFromConfig(t: TaskContext): EndpointOptions {
-  const dms = t.config.dms as { secretsAccessRoleArn?: string };
-  const tls = t.config.source.tls as { certificateArn?: string };
-  return { secretsAccessRoleArn: dms.secretsAccessRoleArn, certificateArn: tls.certificateArn };
+  const { secretsAccessRoleArn } = t.config.dms;
+  const { certificateArn } = t.config.source.tls;
+  return { ...(secretsAccessRoleArn ? { secretsAccessRoleArn } : {}), ...(certificateArn ? { certificateArn } : {}) };
 }
 
 export function sourceEndpointParams(t: TaskContext, opts: EndpointOptions = {}): EndpointParams {
