@@ -87,6 +87,30 @@ export const commandSpecs: CommandSpec[] = [
     load: () => import('./sync.js'),
   },
   {
+    name: 'cutover',
+    summary: 'switch the domain to the new stack in Route 53: gated, observable, with an exact way back',
+    description:
+      'Saves the current record sets (the rollback image) and lowers the TTL first, waits until the old TTL has ' +
+      'expired, checks the gate (sync done, CDC latency, validation, the new target answers the smoke test with the ' +
+      'production Host header), optionally freezes writes on the source, then switches — in one batch, or as a ' +
+      'weighted ramp held and smoke-tested at each weight — and waits until Route 53 is in sync. A failed check ' +
+      'restores the saved records automatically. With --dry-run: the whole timeline, every change batch, nothing changed.',
+    examples: ['promigrate cutover --dry-run', 'promigrate cutover --prepare-only   # days ahead: save the image, lower the TTL', 'promigrate cutover --freeze-writes --yes --json'],
+    options: [
+      { flags: '--prepare-only', description: 'only save the rollback image and lower the TTL (run it ahead of the change window)' },
+      { flags: '--ignore-ttl', description: 'switch without waiting for the old TTL to expire in resolver caches' },
+      { flags: '--freeze-writes', description: 'make the source read-only before the switch (after confirmation) and wait for CDC to drain' },
+    ],
+    load: () => import('./cutover.js'),
+  },
+  {
+    name: 'rollback',
+    summary: 'restore the record sets saved before cutover, exactly, and lift the write freeze',
+    examples: ['promigrate rollback --dry-run', 'promigrate rollback --yes'],
+    options: [],
+    load: () => import('./rollback.js'),
+  },
+  {
     name: 'destroy',
     summary: 'delete every resource this project created (found by tag too), in reverse dependency order',
     description:

@@ -72,6 +72,10 @@ const sourceSchema = z
     secretArn: secretArnField().optional().meta({ description: 'Secrets Manager secret holding the password' }),
     tls: tlsSchema.prefault({}),
     connectTimeoutMs: int(100, 600_000).default(10_000),
+    freezeUser: text('expected a database user name')
+      .optional()
+      .meta({ description: 'Account for `cutover --freeze-writes` (needs SUPER/SYSTEM_VARIABLES_ADMIN, or on PostgreSQL database ownership + pg_signal_backend); default: user' }),
+    freezePasswordEnv: envVarField().optional().meta({ description: "Environment variable holding freezeUser's password" }),
     connectVia: z
       .strictObject({ host: hostField(), port: int(1, 65535, 'a number') })
       .optional()
@@ -183,6 +187,9 @@ const dmsSchema = z.strictObject({
     .optional()
     .meta({ description: 'Role DMS assumes to read source.secretArn itself (the secret must hold host, port, username, password)' }),
   cdcLatencyThresholdSeconds: int(0, 3600).default(5),
+  maxPendingValidationRecords: int(0, 1_000_000_000)
+    .default(0)
+    .meta({ description: 'cutover gate: validation records still pending that are tolerated (failed ones never are)' }),
   cdcStableSamples: int(1, 100).default(3),
 });
 
@@ -208,7 +215,9 @@ const dnsSchema = z
       .refine((w) => w.every((x, i) => i === 0 || x > w[i - 1]!), says('expected ascending weights such as [10, 50, 100]'))
       .refine((w) => w[w.length - 1] === 100, says('expected the last weight to be 100 (all traffic on the new target)'))
       .default([10, 50, 100]),
-    holdSeconds: int(0, 86_400).default(300),
+    holdSeconds: int(0, 86_400).default(300).meta({ description: 'weighted: how long each weight is held (smoke-tested throughout) before the next' }),
+    checkIntervalSeconds: int(1, 3600).default(30).meta({ description: 'weighted: how often the smoke test runs during a hold' }),
+    errorBudgetPercent: int(0, 100).default(0).meta({ description: 'weighted: share of failed smoke tests during a hold that is tolerated; above it → automatic rollback' }),
     ttl: int(0, 172_800).default(60),
   })
   .superRefine((v, ctx) => {
@@ -236,6 +245,9 @@ const sandboxSchema = z.strictObject({
   targetPasswordEnv: envVarField()
     .optional()
     .meta({ description: "Environment variable holding targetUrl's password (default: target.passwordEnv; none: no password)" }),
+  appAddress: text('expected host:port of the local web server standing in for the new target, e.g. 127.0.0.1:8080', /^[^\s:]+:\d{1,5}$/)
+    .optional()
+    .meta({ description: 'Where dns.newTarget answers in the sandbox: smoke tests of the new target connect here (with the production Host header)' }),
 });
 
 export const migrationConfigSchema = z

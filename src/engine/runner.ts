@@ -121,8 +121,9 @@ async function applyStep(env: RunEnvironment, ctx: StepContext, step: Step): Pro
     return finished(env, step);
   } catch (err) {
     const cancelled = env.signal.aborted;
-    const badInput = isPromigrateError(err) && err.exitCode === 2;
-    // Bad input is reported by its own one-sentence error; a failure gets its ✗ line.
+    // Bad input (2), a confirmation that could not be asked (4) and a declined one (130) keep
+    // their own exit code and one-sentence error; a failure gets its ✗ line and exit 1.
+    const badInput = isPromigrateError(err) && ([2, 4, 130] as number[]).includes(err.exitCode);
     if (badInput) activity.stop();
     else activity.fail(`${step.id}: ${cancelled ? 'cancelled' : 'failed'}`);
     await store.update((draft) => {

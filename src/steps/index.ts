@@ -9,12 +9,13 @@ import type { Step } from '../engine/step.js';
  */
 async function builtInSteps(): Promise<Step[]> {
   if (process.env.PROMIGRATE_BUILTIN_STEPS === 'none') return [];
-  const [{ assessStep }, { provisionStep }, { syncStep }] = await Promise.all([
+  const [{ assessStep }, { provisionStep }, { syncStep }, { cutoverStep }] = await Promise.all([
     import('./assess/index.js'),
     import('./provision/index.js'),
     import('./sync/index.js'),
+    import('./cutover/index.js'),
   ]);
-  return [assessStep, provisionStep, syncStep];
+  return [assessStep, provisionStep, syncStep, cutoverStep];
 }
 
 /**

@@ -7,10 +7,10 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeAccountAttributesCommand, DescribeAddressesCommand, DescribeAvailabilityZonesCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { DescribeDBEngineVersionsCommand, DescribeOrderableDBInstanceOptionsCommand } from '@aws-sdk/client-rds';
-import { GetHostedZoneCommand, ListHostedZonesByNameCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import type { AwsClients } from '../../aws/clients.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import { UsageError, describeFailure, isAwsServiceError } from '../../errors.js';
+import { findHostedZone, recordSetsOf } from '../../aws/route53-zone.js';
 import type { Finding } from './finding.js';
 
 /** AWS's default VPCs-per-region quota; the Service Quotas API would give the account's own. */
@@ -110,23 +110,14 @@ async function checkEngineOffered(aws: AwsClients, config: MigrationConfig, add:
 async function checkDns(aws: AwsClients, config: MigrationConfig, result: PreflightResult, add: (f: Finding) => void): Promise<void> {
   const dns = config.dns!;
   const r53 = await aws.route53;
-  let zoneId: string | undefined;
-  try {
-    if (/^Z[0-9A-Z]+$/.test(dns.hostedZone)) {
-      zoneId = (await r53.send(new GetHostedZoneCommand({ Id: dns.hostedZone }))).HostedZone?.Id;
-    } else {
-      const zones = (await r53.send(new ListHostedZonesByNameCommand({ DNSName: dns.hostedZone, MaxItems: 1 }))).HostedZones ?? [];
-      zoneId = zones.find((z) => z.Name === `${dns.hostedZone}.` && !z.Config?.PrivateZone)?.Id;
-    }
-  } catch (err) {
-    if (!(isAwsServiceError(err) && err.name === 'NoSuchHostedZone')) throw err;
-  }
-  if (!zoneId) {
+  const zone = await findHostedZone(r53, dns.hostedZone);
+  if (!zone) {
     add({ id: 'aws.hosted-zone', severity: 'blocker', object: dns.hostedZone, title: 'Hosted zone not found', evidence: `no public hosted zone ${dns.hostedZone} in this account`, fix: 'Fix dns.hostedZone (a domain name or a zone id such as Z0123456789ABC), or create the zone and delegate the domain to it.' });
     return;
   }
+  const zoneId = zone.id;
   const name = `${dns.record.replace(/\.$/, '')}.`;
-  const sets = (await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: name, MaxItems: 10 }))).ResourceRecordSets ?? [];
+  const sets = await recordSetsOf(r53, zoneId, name);
   const mine = sets.filter((s) => s.Name === name && ['A', 'AAAA', 'CNAME'].includes(s.Type ?? ''));
   if (mine.length === 0) {
     add({ id: 'aws.record', severity: 'warning', object: dns.record, title: 'Record to cut over not found', evidence: `${dns.record} has no A, AAAA or CNAME record in ${dns.hostedZone}`, fix: 'Check dns.record; if the name is new, cutover will create it and rollback will delete it.' });

@@ -7,6 +7,7 @@
  * CAA… at the same name are neither saved nor touched.
  */
 import type { Change, ChangeBatch, ResourceRecordSet } from '@aws-sdk/client-route-53';
+import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../../errors.js';
 import { bareZoneId, batchComment, checkScope, checkTtl, display, fqdn, type DnsScope } from './names.js';
 
@@ -98,7 +99,7 @@ const change = (Action: 'CREATE' | 'DELETE' | 'UPSERT', set: ResourceRecordSet):
 /**
  * The batch that puts the image back exactly: DELETE every address set of the name that
  * the image does not have (weighted halves, a new alias, a CNAME that replaced an A…), then
- * UPSERT every image set. Deletions come first so a type or policy change is legal within
+ * UPSERT every image set that differs from what is there. Deletions come first so a type or policy change is legal within
  * the one atomic batch. A set whose key the image has but whose kind changed (alias ↔
  * values, routing policy) is deleted and re-CREATEd instead. Undefined: nothing to do.
  */
@@ -112,7 +113,11 @@ export function restoreBatch(image: RollbackImage, currentNow: readonly Resource
     deletes.push(change('DELETE', cur));
     if (saved) replaced.add(setKey(cur));
   }
-  const writes = image.recordSets.map((r) => change(replaced.has(setKey(r)) ? 'CREATE' : 'UPSERT', r));
+  const now = new Map(addressSets(image.name, currentNow).map((r) => [setKey(r), r]));
+  // A set that is already exactly as saved needs no write: a restored record has an empty batch.
+  const writes = image.recordSets
+    .filter((r) => replaced.has(setKey(r)) || !isDeepStrictEqual(now.get(setKey(r)), r))
+    .map((r) => change(replaced.has(setKey(r)) ? 'CREATE' : 'UPSERT', r));
   const Changes = [...deletes, ...writes];
   if (Changes.length === 0) return undefined;
   return { Comment: batchComment(`promigrate rollback: restore ${display(image.name)}`), Changes };

@@ -140,10 +140,8 @@ describe('restoreBatch: the saved records come back byte for byte', () => {
       // deletions come first, so type/policy changes are legal in the one batch
       const actions = batch.Changes!.map((ch) => ch.Action);
       expect(actions.join(',')).toMatch(/^(DELETE,)*(UPSERT|CREATE)(,(UPSERT|CREATE))*$/);
-      // restoring again is harmless: UPSERTs of what is there
-      expect(restoreBatch(saved, restored)!.Changes!.every((ch) => ch.Action === 'UPSERT')).toBe(true);
-      await zone.apply(restoreBatch(saved, restored));
-      expect(JSON.stringify(await zone.list())).toBe(JSON.stringify(before));
+      // once restored there is nothing left to do
+      expect(restoreBatch(saved, restored)).toBeUndefined();
     });
   }
 
