@@ -111,6 +111,21 @@ export const commandSpecs: CommandSpec[] = [
     load: () => import('./rollback.js'),
   },
   {
+    name: 'verify',
+    summary: 'prove the migration: every table compared, DNS and the app checked, a report to sign',
+    description:
+      'Compares every replicated table between source and target with chunked server-side checksums (bisecting only ' +
+      'the chunks that differ, read-only on both sides), checks the record in Route 53 and at the zone\'s name ' +
+      'servers, the app through DNS and at the new target, and DMS\'s statistics; writes reports/verify.md, .json and ' +
+      '.html. Exit 1 when anything differs. A killed verify continues from its last chunk.',
+    examples: ['promigrate verify', 'promigrate verify --data-only --tables shop.orders,shop.members', 'promigrate verify --json'],
+    options: [
+      { flags: '--data-only', description: 'compare the data only (any time after sync; does not mark the step done)' },
+      { flags: '--tables <list>', description: 'only these tables: schema.table or table, comma-separated, % as wildcard' },
+    ],
+    load: () => import('./verify.js'),
+  },
+  {
     name: 'destroy',
     summary: 'delete every resource this project created (found by tag too), in reverse dependency order',
     description:

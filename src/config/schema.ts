@@ -116,6 +116,10 @@ const targetSchema = z
     secretArn: secretArnField()
       .optional()
       .meta({ description: 'Neither passwordEnv nor secretArn: RDS generates the password into Secrets Manager' }),
+    connectVia: z
+      .strictObject({ host: hostField(), port: int(1, 65535, 'a number') })
+      .optional()
+      .meta({ description: "SSH tunnel / VPN address for verify's connections to the private RDS instance" }),
   })
   .superRefine((v, ctx) => {
     if (v.passwordEnv && v.secretArn) ctx.addIssue({ code: 'custom', message: BOTH_PASSWORDS, path: ['secretArn'] });
@@ -231,6 +235,10 @@ const verifySchema = z.strictObject({
   url: httpUrlField().optional(),
   expectedStatus: int(100, 599, 'an HTTP status').default(200),
   bodyMatch: text('expected text the page must contain').optional(),
+  chunkRows: int(100, 10_000_000).default(10_000).meta({ description: 'Rows per checksum chunk when comparing source and target' }),
+  recheckDelaySeconds: int(0, 3600)
+    .default(5)
+    .meta({ description: 'While CDC runs: wait this long and re-check a differing chunk before calling it different (0: no re-check)' }),
 });
 
 const sandboxSchema = z.strictObject({

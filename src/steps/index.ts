@@ -9,13 +9,14 @@ import type { Step } from '../engine/step.js';
  */
 async function builtInSteps(): Promise<Step[]> {
   if (process.env.PROMIGRATE_BUILTIN_STEPS === 'none') return [];
-  const [{ assessStep }, { provisionStep }, { syncStep }, { cutoverStep }] = await Promise.all([
+  const [{ assessStep }, { provisionStep }, { syncStep }, { cutoverStep }, { verifyStep }] = await Promise.all([
     import('./assess/index.js'),
     import('./provision/index.js'),
     import('./sync/index.js'),
     import('./cutover/index.js'),
+    import('./verify/index.js'),
   ]);
-  return [assessStep, provisionStep, syncStep, cutoverStep];
+  return [assessStep, provisionStep, syncStep, cutoverStep, verifyStep];
 }
 
 /**

@@ -1,0 +1,63 @@
+/**
+ * The verification report: one JSON document (the source of the .md and .html renderings),
+ * summary verdict first. Holds no secret: connection labels name user, host and database only.
+ */
+import type { TableResult } from '../../db/compare/types.js';
+import type { DmsResult } from './dms.js';
+import type { DnsResult } from './dns.js';
+import type { HttpResult } from './http.js';
+
+export const VERIFY_REPORT_VERSION = 1 as const;
+
+export type Verdict = 'verified' | 'differences' | 'incomplete';
+
+export interface VerifyReport {
+  reportVersion: typeof VERIFY_REPORT_VERSION;
+  generatedAt: string;
+  project: string;
+  toolVersion: string;
+  configHash: string;
+  verdict: Verdict;
+  /** One sentence per problem; empty when verified. */
+  problems: string[];
+  scope: 'full' | 'data-only';
+  data: {
+    skipped?: string;
+    source?: string;
+    target?: string;
+    tables: TableResult[];
+    identical: number;
+    different: number;
+    durationMs: number;
+    resumedTables: number;
+    notes: string[];
+  };
+  dns?: DnsResult;
+  http?: HttpResult;
+  dms?: DmsResult;
+  timings: { startedAt: string; finishedAt: string; totalMs: number };
+}
+
+export function verdictOf(report: Omit<VerifyReport, 'verdict' | 'problems'>): { verdict: Verdict; problems: string[] } {
+  const problems: string[] = [];
+  const { data } = report;
+  if (data.skipped) problems.push(`The data was not compared: ${data.skipped}.`);
+  for (const t of data.tables.filter((x) => x.status !== 'equal')) {
+    const m = t.mismatches;
+    problems.push(t.status === 'different'
+      ? `${t.schema}.${t.table} differs: ${m.missing.count} missing, ${m.extra.count} extra, ${m.changed.count} changed row(s) on the target.`
+      : `${t.schema}.${t.table} is ${t.status === 'missing-on-target' ? 'missing on the target' : 'missing on the source'}.`);
+  }
+  if (report.dns && !report.dns.ok) {
+    problems.push(report.dns.route53.ok
+      ? `The zone's name servers do not answer ${report.dns.record} with the new target (${(report.dns.authoritative.answers ?? []).join(', ') || report.dns.authoritative.skipped}).`
+      : `${report.dns.record} does not point at ${report.dns.newTarget} in Route 53: ${report.dns.route53.recordSets.join('; ') || 'no record'}.`);
+  }
+  if (report.http && !report.http.ok) {
+    for (const r of [report.http.viaDns, report.http.atTarget]) if (r && !r.ok) problems.push(`${r.via === 'dns' ? 'Through DNS' : 'At the new target'}: ${r.problem}.`);
+  }
+  if (report.dms && !report.dms.ok) problems.push(`DMS reports problems: task ${report.dms.task?.status}${report.dms.validationFailed ? `, ${report.dms.validationFailed} record(s) failed validation` : ''}.`);
+  const differs = data.tables.some((t) => t.status !== 'equal');
+  const verdict: Verdict = differs ? 'differences' : problems.length ? 'incomplete' : 'verified';
+  return { verdict, problems };
+}
