@@ -4,6 +4,8 @@ import { statePaths } from '../state/paths.js';
 import { readStateFile } from '../state/read.js';
 import { renderTable, shortTime } from '../ui/table.js';
 
+const STALE_AFTER_MS = 24 * 3600_000;
+
 /** Kept to node builtins and the light state reader: `promigrate status` must start fast. */
 const status: CommandHandler = async ({ globals, io }) => {
   const paths = statePaths(globals.stateDir);
@@ -22,7 +24,11 @@ const status: CommandHandler = async ({ globals, io }) => {
     error: s.error?.message ?? null,
   }));
   const resources = Object.entries(state.resources).map(([key, r]) => ({ key, ...r }));
-  const document = { project: state.project, lineage: state.lineage, serial: state.serial, steps, resources };
+  const verify = state.steps.verify;
+  const verifiedAt = typeof verify?.outputs?.verifiedAt === 'string' ? Date.parse(verify.outputs.verifiedAt) : undefined;
+  // Data moves on while CDC runs: a verification is evidence for a day, not for ever.
+  const stale = verify?.status === 'done' && verifiedAt !== undefined && Date.now() - verifiedAt > STALE_AFTER_MS;
+  const document = { project: state.project, lineage: state.lineage, serial: state.serial, steps, resources, ...(verify?.status === 'done' ? { verificationStale: stale } : {}) };
 
   io.result(document, () => {
     const lines = [`Project ${state.project} (state serial ${state.serial}, updated ${shortTime(state.updatedAt)})`, ''];
@@ -34,6 +40,7 @@ const status: CommandHandler = async ({ globals, io }) => {
             steps.map((s) => [s.id, s.status, String(s.attempt), shortTime(s.startedAt ?? undefined), shortTime(s.finishedAt ?? undefined), s.error ?? '']),
           ),
     );
+    if (stale) lines.push('', `The last verification (${shortTime(verify!.outputs.verifiedAt as string)}) is more than 24 h old: run \`promigrate verify\` again before relying on it.`);
     if (resources.length > 0) {
       lines.push('', renderTable(['RESOURCE', 'TYPE', 'ID'], resources.map((r) => [r.key, r.type, r.id])));
     }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -85,6 +85,23 @@ describe('lazy start-up', () => {
     }
     const status = await runCli(['status'], { cwd });
     expect(status.stdout).toMatch(/assess\s+done\s+1/);
+  });
+
+  it('status says when the last verification is more than 24 h old', async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, '.promigrate'));
+    const step = (verifiedAt: string) => ({ status: 'done', attempt: 1, outputs: { verifiedAt, verdict: 'verified' }, checkpoints: {} });
+    const write = (verifiedAt: string) => writeFileSync(join(cwd, '.promigrate/state.json'), JSON.stringify({
+      schemaVersion: 1, lineage: 'l', serial: 1, toolVersion: pkg.version, project: 'shop', configHash: 'h',
+      createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+      steps: { verify: step(verifiedAt) }, resources: {}, acceptedRisks: [],
+    }));
+    write(new Date(Date.now() - 25 * 3600_000).toISOString());
+    const old = await runCli(['status'], { cwd });
+    expect(old.stdout).toMatch(/more than 24 h old: run `promigrate verify` again/);
+    expect(JSON.parse((await runCli(['status', '--json'], { cwd })).stdout).verificationStale).toBe(true);
+    write(new Date(Date.now() - 3600_000).toISOString());
+    expect((await runCli(['status'], { cwd })).stdout).not.toContain('24 h old');
   });
 
   it('the trace hook does see heavy modules when a command loads them', async () => {
