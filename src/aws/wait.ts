@@ -136,6 +136,12 @@ export function isRetryableAwsError(err: unknown): boolean {
 }
 
 export function formatDuration(ms: number): string {
+  if (ms >= 90 * MINUTE) {
+    const h = Math.floor(ms / (60 * MINUTE));
+    const m = Math.round((ms - h * 60 * MINUTE) / MINUTE);
+    return `${h} h${m ? ` ${m} min` : ''}`;
+  }
+  if (ms >= 10 * MINUTE) return `${Math.round(ms / MINUTE)} minutes`;
   if (ms % MINUTE === 0 && ms >= MINUTE) {
     const m = ms / MINUTE;
     return m === 1 ? '1 minute' : `${m} minutes`;

@@ -126,6 +126,21 @@ export const commandSpecs: CommandSpec[] = [
     load: () => import('./verify.js'),
   },
   {
+    name: 'demo',
+    summary: 'the whole migration on this machine: embedded databases, the sandbox, all five steps',
+    description:
+      'Creates a workspace (./promigrate-demo, or --dir) with an embedded PostgreSQL source seeded with a shop ' +
+      '(~100k rows), a second embedded PostgreSQL standing in for the RDS target and a local web server for the new ' +
+      'tier, then runs assess → provision → sync → cutover → verify against the sandbox with the normal output. ' +
+      'Nothing to install but Node; no AWS account. Running it again resumes the workspace.',
+    examples: ['npx promigrate demo', 'npx promigrate demo --break   # verify catches a row changed behind its back', 'npx promigrate demo --dir /tmp/rehearsal'],
+    options: [
+      { flags: '--dir <dir>', description: 'the demo workspace (created; an unrelated non-empty directory is refused)', defaultValue: 'promigrate-demo' },
+      { flags: '--break', description: 'after sync, change one row on the target so verify has a difference to find' },
+    ],
+    load: () => import('./demo.js'),
+  },
+  {
     name: 'destroy',
     summary: 'delete every resource this project created (found by tag too), in reverse dependency order',
     description:

@@ -48,7 +48,7 @@ describe('waitFor', () => {
       describe: db.describe, done: (d) => d.status === 'available', status: (d) => d.status,
     }).catch((e: unknown) => e)) as WaitTimeoutError;
     expect(err).toBeInstanceOf(WaitTimeoutError);
-    expect(err.message).toBe('RDS instance shop-db was not available after 90 minutes (last status: creating)');
+    expect(err.message).toBe('RDS instance shop-db was not available after 1 h 30 min (last status: creating)');
     expect(err.hint).toMatch(/RDS console events.*re-run.*resumes the wait/);
     expect(err.exitCode).toBe(1);
     expect(clock.now()).toBe(90 * MIN);
@@ -109,6 +109,6 @@ describe('waitFor', () => {
   });
 
   it('formats durations for messages', () => {
-    expect([formatDuration(90 * MIN), formatDuration(MIN), formatDuration(45_000)]).toEqual(['90 minutes', '1 minute', '45 seconds']);
+    expect([formatDuration(90 * MIN), formatDuration(MIN), formatDuration(45_000), formatDuration(64 * MIN + 30_000), formatDuration(3 * 60 * MIN + 5 * MIN)]).toEqual(['1 h 30 min', '1 minute', '45 seconds', '65 minutes', '3 h 5 min']);
   });
 });

@@ -1,0 +1,142 @@
+/**
+ * `promigrate demo`: the whole product on a laptop with nothing but Node. An embedded
+ * PostgreSQL source seeded with a shop, a second one standing in for the RDS target, a
+ * local web server for the new tier, the sandbox for AWS — then assess → provision → sync
+ * → cutover → verify with the normal output. Re-running resumes the workspace.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import pg from 'pg';
+import type { CommandArgs } from '../commands/spec.js';
+import { orderSteps } from '../engine/registry.js';
+import { acceptRisks } from '../engine/risks.js';
+import { runSteps } from '../engine/runner.js';
+import { withSession } from '../engine/session.js';
+import { formatDuration } from '../aws/wait.js';
+import { StepFailedError } from '../errors.js';
+import { loadSteps } from '../steps/index.js';
+import type { IoHost } from '../ui/io-host.js';
+import { startAppServer, type AppServer } from './app-server.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import { pgliteTarget, seedShop, SHOP_TOTAL_ROWS } from './seed-shop.js';
+import { DEMO_PASSWORD_ENV, demoConfig, openWorkspace, portIfFree, savePorts, type DemoWorkspace } from './workspace.js';
+
+export interface DemoOptions {
+  dir: string;
+  /** Alter one target row after sync so verify has something to catch. */
+  break: boolean;
+}
+
+/** Risks the demo's shop carries on purpose, accepted so the run goes on (the report still lists them). */
+export const DEMO_ACCEPTED_RISKS = ['table.no-primary-key:public.access_log'];
+
+interface Servers {
+  source: EmbeddedPostgres;
+  target: EmbeddedPostgres;
+  app: AppServer;
+}
+
+async function startServers(ws: DemoWorkspace, io: IoHost): Promise<Servers> {
+  const activity = io.activity('demo.servers', 'starting the embedded source and target databases and the demo web tier');
+  const started: Array<{ stop(): Promise<void> }> = [];
+  try {
+    const [sourcePort, targetPort, appPort] = await Promise.all([portIfFree(ws.ports?.source), portIfFree(ws.ports?.target), portIfFree(ws.ports?.app)]);
+    const source = await startEmbeddedPostgres({ dataDir: ws.sourceData, port: sourcePort, settings: { wal_level: 'logical' } });
+    started.push(source);
+    const target = await startEmbeddedPostgres({ dataDir: ws.targetData, port: targetPort });
+    started.push(target);
+    const app = await startAppServer(appPort);
+    started.push(app);
+    activity.update(`seeding the shop (${SHOP_TOTAL_ROWS.toLocaleString('en-US')} rows) into the source`);
+    const seeded = await seedShop(pgliteTarget(source.db));
+    activity.succeed(`source PostgreSQL on 127.0.0.1:${source.port}${seeded.seeded ? `, seeded with ${SHOP_TOTAL_ROWS.toLocaleString('en-US')} rows` : ' (already seeded)'}; target on 127.0.0.1:${target.port}; web tier on 127.0.0.1:${app.port}`);
+    return { source, target, app };
+  } catch (err) {
+    activity.stop();
+    await Promise.all(started.map((s) => s.stop().catch(() => undefined)));
+    throw err;
+  }
+}
+
+/** The deliberate difference of `--break`: one order's total changed on the target. */
+async function breakOneRow(target: EmbeddedPostgres, io: IoHost): Promise<void> {
+  const client = new pg.Client({ host: target.host, port: target.port, user: target.user, database: target.database });
+  await client.connect();
+  try {
+    const r = await client.query('UPDATE public.orders SET total = total + 1 WHERE id = (SELECT min(id) FROM public.orders) RETURNING id');
+    io.notify({ level: 'warn', code: 'demo.break', message: `--break: changed the total of order ${r.rows[0]?.id} on the target, behind promigrate's back. Watch verify catch it.` });
+  } finally {
+    await client.end();
+  }
+}
+
+export async function runDemo(args: CommandArgs, opts: DemoOptions): Promise<number> {
+  // The demo answers its own confirmations: it is a rehearsal in a throwaway workspace.
+  const { createIoHost } = await import('../ui/create-io-host.js');
+  const io = args.globals.yes ? args.io : await createIoHost({ json: args.globals.json, yes: true, verbose: args.globals.verbose, color: args.globals.color, rich: true });
+  try {
+    return await demo(args, io, opts);
+  } finally {
+    if (io !== args.io) io.dispose();
+  }
+}
+
+async function demo(args: CommandArgs, io: IoHost, opts: DemoOptions): Promise<number> {
+  const ws = openWorkspace(opts.dir);
+  io.notify({ level: 'info', code: 'demo.workspace', message: `${ws.fresh ? 'Creating' : 'Resuming'} the demo workspace ${ws.dir}` });
+  // Any password works for the embedded servers; it only has to exist, and must never be written down.
+  process.env[DEMO_PASSWORD_ENV] ??= randomBytes(12).toString('base64url');
+  const wallStart = Date.now();
+  const servers = await startServers(ws, io);
+  try {
+    savePorts(ws, { source: servers.source.port, target: servers.target.port, app: servers.app.port });
+    writeFileSync(ws.config, demoConfig({ source: servers.source.port, target: servers.target.port, app: servers.app.port }));
+    const globals = { ...args.globals, config: ws.config, stateDir: ws.stateDir, sandbox: true, dryRun: false, yes: true };
+    const ordered = orderSteps(await loadSteps());
+    let simulatedMs = 0;
+    let verifyFailed: StepFailedError | undefined;
+    await withSession(globals, io, 'demo', async (session) => {
+      const simStart = session.clock.now();
+      await acceptRisks(session.store, DEMO_ACCEPTED_RISKS);
+      const upTo = (id: string) => ordered.slice(0, ordered.findIndex((s) => s.id === id) + 1);
+      const before = opts.break ? upTo('cutover') : ordered;
+      await runSteps(session, ordered, before);
+      if (opts.break) {
+        if (session.store.data.steps.verify?.status === 'done') {
+          io.notify({ level: 'info', code: 'demo.break.skipped', message: '--break: this workspace is already verified; run `promigrate verify` after changing a target row yourself, or use a new --dir.' });
+        } else {
+          await breakOneRow(servers.target, io);
+          try {
+            await runSteps(session, ordered, ordered.filter((s) => s.id === 'verify'), { rerun: new Set(['verify']) });
+          } catch (err) {
+            if (!(err instanceof StepFailedError)) throw err;
+            verifyFailed = err;
+          }
+        }
+      }
+      simulatedMs = session.clock.now() - simStart;
+    });
+    const [{ readFile }, { verifyReportPaths }, { renderVerifySummary }] = await Promise.all([
+      import('node:fs/promises'), import('../steps/verify/index.js'), import('../ui/verify-view.js'),
+    ]);
+    const paths = verifyReportPaths(ws.stateDir);
+    const report = JSON.parse(await readFile(paths.json, 'utf8'));
+    const flags = `--config ${ws.config} --state-dir ${ws.stateDir}`;
+    io.result({ workspace: ws.dir, verdict: report.verdict, reports: paths, wallMs: Date.now() - wallStart, simulatedMs, broke: opts.break }, () => [
+      renderVerifySummary(report),
+      '',
+      `The migration took ${formatDuration(simulatedMs)} of simulated AWS time, ${formatDuration(Date.now() - wallStart)} of real time.`,
+      verifyFailed ? 'verify caught the row --break changed (in a real run that is exit code 1).' : '',
+      `Reports: ${paths.html} (open it in a browser), ${paths.md}, and ${ws.stateDir}/reports/assess.md`,
+      '',
+      'Explore (the databases run only while the demo runs; `promigrate demo` again resumes):',
+      `  npx promigrate status ${flags}`,
+      `  npx promigrate plan ${flags}`,
+      `  npx promigrate rollback --dry-run ${flags}`,
+      `  npx promigrate destroy --dry-run ${flags}`,
+    ].filter((l, i, all) => l !== '' || all[i - 1] !== '').join('\n'));
+    return 0;
+  } finally {
+    await Promise.all([servers.app.stop(), servers.source.stop(), servers.target.stop()].map((p) => p.catch(() => undefined)));
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The demo's workspace: a directory holding the demo's config, state, embedded databases and
+ * a marker that says it is one (so a re-run resumes it and an unrelated directory is never
+ * clobbered), and the ports the embedded servers used last time (reused when still free, so
+ * the config stays the same between runs).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+
+export const MARKER = '.promigrate-demo.json';
+export const DEMO_PASSWORD_ENV = 'PROMIGRATE_DEMO_PASSWORD';
+
+export interface DemoPorts {
+  source: number;
+  target: number;
+  app: number;
+}
+
+export interface DemoWorkspace {
+  dir: string;
+  config: string;
+  stateDir: string;
+  sourceData: string;
+  targetData: string;
+  fresh: boolean;
+  ports?: DemoPorts;
+}
+
+interface Marker {
+  demoVersion: 1;
+  createdAt: string;
+  ports?: DemoPorts;
+}
+
+/** Opens or creates the workspace; refuses a directory that has content and is not a demo. */
+export function openWorkspace(dirArg: string): DemoWorkspace {
+  const dir = resolve(dirArg);
+  const marker = join(dir, MARKER);
+  let fresh = false;
+  let ports: DemoPorts | undefined;
+  if (existsSync(marker)) {
+    ports = (JSON.parse(readFileSync(marker, 'utf8')) as Marker).ports;
+  } else {
+    if (existsSync(dir) && readdirSync(dir).length > 0) {
+      throw new UsageError(`${dir} is not empty and is not a promigrate demo workspace; the demo will not write into it.`, {
+        hint: 'Pick another directory with --dir (it is created), or remove that one.',
+      });
+    }
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(marker, `${JSON.stringify({ demoVersion: 1, createdAt: new Date().toISOString() } satisfies Marker, null, 2)}\n`);
+    fresh = true;
+  }
+  return {
+    dir,
+    config: join(dir, 'promigrate.yaml'),
+    stateDir: join(dir, '.promigrate'),
+    sourceData: join(dir, 'source-db'),
+    targetData: join(dir, 'target-db'),
+    fresh,
+    ...(ports ? { ports } : {}),
+  };
+}
+
+export function savePorts(ws: DemoWorkspace, ports: DemoPorts): void {
+  const path = join(ws.dir, MARKER);
+  const marker = JSON.parse(readFileSync(path, 'utf8')) as Marker;
+  writeFileSync(path, `${JSON.stringify({ ...marker, ports }, null, 2)}\n`);
+}
+
+/** `port` when it can be bound on 127.0.0.1 now, else 0 (any free port). */
+export function portIfFree(port: number | undefined): Promise<number> {
+  if (!port) return Promise.resolve(0);
+  return new Promise((done) => {
+    const probe = createServer();
+    probe.once('error', () => done(0));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => done(port)));
+  });
+}
+
+/** The demo's migration config: the sandbox, the embedded source and target, the stand-in web tier. */
+export function demoConfig(ports: DemoPorts): string {
+  return `# promigrate demo: everything local. The source and the "RDS" target are embedded PostgreSQL
+# servers (PGlite) on loopback ports; AWS is the sandbox (a simulated control plane); the new
+# web tier is a small local HTTP server. Rewritten by \`promigrate demo\` on every run.
+project:
+  name: demo-shop
+aws:
+  mode: sandbox
+  region: us-east-1
+source:
+  engine: postgres
+  host: 127.0.0.1
+  port: ${ports.source}
+  user: postgres
+  databases: [postgres]
+  passwordEnv: ${DEMO_PASSWORD_ENV}
+  tls: { mode: disable }
+target:
+  engine: postgres
+  passwordEnv: ${DEMO_PASSWORD_ENV}
+dms:
+  # The shop's largest LOBs (product images, long posts) are ~160 KB; DMS moves text as NCLOB (×2).
+  lobMaxSizeKb: 256
+dns:
+  hostedZone: example.com
+  record: shop.example.com
+  currentTarget: 203.0.113.10
+  newTarget: alias:demo-shop-alb-1234567890.us-east-1.elb.amazonaws.com
+  strategy: weighted
+  weights: [25, 100]
+  holdSeconds: 120
+verify:
+  url: http://shop.example.com/
+  bodyMatch: Demo Shop
+sandbox:
+  targetUrl: postgres://postgres@127.0.0.1:${ports.target}/postgres
+  targetPasswordEnv: ${DEMO_PASSWORD_ENV}
+  appAddress: 127.0.0.1:${ports.app}
+`;
+}
