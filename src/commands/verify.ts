@@ -19,6 +19,7 @@ const verify: CommandHandler = async (args) => {
       ]);
       const ctx = createStepContext(session, 'verify');
       const { report, paths } = await runVerification(ctx, verifyOptionsOf(ctx));
+      await (await import('../steps/verify/data.js')).consumeDataCheckpoint(ctx);
       io.result(report, () => `${renderVerifySummary(report)}\n\nReports: ${paths.md}, .json and .html`);
       code = report.verdict === 'verified' ? 0 : 1;
     });

@@ -22,6 +22,19 @@ export interface StateInit {
 
 export type StateMutation = (draft: StateFile) => void | Promise<void>;
 
+/**
+ * Crash rehearsal (tests, fault drills): `PROMIGRATE_CRASH_AFTER_STATE_WRITES=N` SIGKILLs the
+ * process right after its Nth durable state write — the way the sandbox's crash-after-N-calls
+ * does for AWS calls, but reaching steps that make no AWS call (assess, verify).
+ */
+let stateWrites = 0;
+async function crashAfterStateWrite(): Promise<void> {
+  const n = Number(process.env.PROMIGRATE_CRASH_AFTER_STATE_WRITES);
+  if (!(Number.isInteger(n) && n > 0 && ++stateWrites === n)) return;
+  process.kill(process.pid, 'SIGKILL');
+  await new Promise(() => undefined); // nothing runs after the kill
+}
+
 export class StateStore {
   readonly stateDir: string;
   /** `<state-dir>/state.json`. */
@@ -131,6 +144,7 @@ export class StateStore {
     }
     await this.#write(text, prev);
     this.#data = deepFreeze(next);
+    await crashAfterStateWrite();
   }
 
   async #write(text: string, prev: StateFile): Promise<void> {

@@ -2,7 +2,7 @@
  * Every resource a project has in a persisted sandbox world, by its `promigrate:key`
  * tag: a key seen twice is a duplicate, a key not in state an orphan.
  */
-import { DescribeReplicationInstancesCommand, DescribeReplicationSubnetGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-database-migration-service';
+import { DescribeEndpointsCommand, DescribeReplicationInstancesCommand, DescribeReplicationSubnetGroupsCommand, DescribeReplicationTasksCommand, ListTagsForResourceCommand } from '@aws-sdk/client-database-migration-service';
 import { DescribeDBInstancesCommand, DescribeDBParameterGroupsCommand, DescribeDBSubnetGroupsCommand, ListTagsForResourceCommand as RdsTags } from '@aws-sdk/client-rds';
 import { join } from 'node:path';
 import { createAwsClients } from '../../src/aws/clients.js';
@@ -54,6 +54,18 @@ export async function projectInventory(stateDir: string, project: string, region
     for (const group of (await dms.send(new DescribeReplicationSubnetGroupsCommand({}))).ReplicationSubnetGroups ?? []) {
       const arn = `arn:aws:dms:${region}:${account}:subgrp:${group.ReplicationSubnetGroupIdentifier}`;
       const key = mine((await dms.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).TagList);
+      if (key) keys.push(key);
+    }
+    const orNone = <T>(p: Promise<T>) => p.catch((err: { name?: string }) => {
+      if (err.name === 'ResourceNotFoundFault') return undefined;
+      throw err;
+    });
+    for (const e of (await orNone(dms.send(new DescribeEndpointsCommand({}))))?.Endpoints ?? []) {
+      const key = mine((await dms.send(new ListTagsForResourceCommand({ ResourceArn: e.EndpointArn! }))).TagList);
+      if (key) keys.push(key);
+    }
+    for (const t of (await orNone(dms.send(new DescribeReplicationTasksCommand({}))))?.ReplicationTasks ?? []) {
+      const key = mine((await dms.send(new ListTagsForResourceCommand({ ResourceArn: t.ReplicationTaskArn! }))).TagList);
       if (key) keys.push(key);
     }
     const { DescribeVpcsCommand } = await import('@aws-sdk/client-ec2');

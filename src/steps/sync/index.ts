@@ -138,8 +138,11 @@ export const syncStep: Step = {
   dependsOn: ['provision'],
 
   async plan(ctx): Promise<PlannedChange[]> {
-    const assessment = readAssessment(ctx.stateDir);
-    const def = definition(ctx.config, assessment);
+    // Planned before assess has run (`promigrate plan` on a new project): the definition
+    // without the inventory; the selected tables are known once assess has written its report.
+    const assessed = ctx.state().steps.assess?.status === 'done';
+    const assessment = assessed ? readAssessment(ctx.stateDir) : undefined;
+    const def = assessment ? definition(ctx.config, assessment) : { mappings: buildTableMappings(ctx.config), settings: buildTaskSettings(ctx.config) };
     const t = syncTaskContext(ctx, new Map());
     const known = new Set(Object.keys(ctx.state().resources));
     const changes = await planGraph(tasksFor(def), t, known);
@@ -161,7 +164,7 @@ export const syncStep: Step = {
     changes.push({
       action: existing ? (drift.length ? 'update' : 'noop') : 'check',
       target: 'sync.task.definition',
-      description: `${def.mappings.selected.length} table(s) selected; ${ctx.config.dms.migrationType}, LOB mode ${ctx.config.dms.lobMode}, validation ${ctx.config.dms.validation ? 'on' : 'off'}${drift.length ? `; dms:ModifyReplicationTask for ${drift.join(', ')} (if the task is not running)` : ''}`,
+      description: `${assessment ? `${def.mappings.selected.length} table(s) selected` : 'tables selected from the assessment (after assess)'}; ${ctx.config.dms.migrationType}, LOB mode ${ctx.config.dms.lobMode}, validation ${ctx.config.dms.validation ? 'on' : 'off'}${drift.length ? `; dms:ModifyReplicationTask for ${drift.join(', ')} (if the task is not running)` : ''}`,
       details: { selectedTables: def.mappings.selected.map((r) => `${r.schema}.${r.table}`) },
       document: { TableMappings: JSON.parse(def.mappings.json), ReplicationTaskSettings: def.settings.settings },
     });

@@ -3,6 +3,7 @@
  * engine in src/db/compare. Each finished chunk is checkpointed (`data`), so a killed verify
  * continues where it stopped; a checkpoint older than 24 h is stale and thrown away.
  */
+import { randomUUID } from 'node:crypto';
 import { compareTables } from '../../db/compare/index.js';
 import type { CompareResult, TableCheckpoint, TableRef } from '../../db/compare/types.js';
 import type { StepContext } from '../../engine/step.js';
@@ -12,13 +13,18 @@ export const DATA = 'data';
 export const STALE_MS = 24 * 3600_000;
 
 interface DataCheckpoint {
+  /** Names this comparison; a report that used it records the id, and the next verify starts afresh. */
+  runId: string;
   startedAt: number;
   tables: Record<string, TableCheckpoint>;
+  /** Set by `--data-only` once its report is written (the step records `dataRunId` instead). */
+  consumed?: boolean;
 }
 
 const keyOf = (t: { schema: string; table: string }) => `${t.schema}.${t.table}`;
 
 export interface DataOutcome {
+  runId: string;
   result: CompareResult;
   tables: TableRef[];
   resumedTables: number;
@@ -29,12 +35,16 @@ export async function compareData(ctx: StepContext, only?: string[]): Promise<Da
   const tables = tablesToCompare(ctx, only);
   const notes: string[] = [];
   let cp = ctx.getCheckpoint<DataCheckpoint | null>(DATA) ?? undefined;
+  // A comparison a finished report already used is history: this run compares afresh. One
+  // that was interrupted — even after its last chunk — is continued, with no query for the
+  // tables it finished, so the final writes of verify can be retried after any crash.
+  if (cp && (cp.consumed || ctx.self().outputs.dataRunId === cp.runId)) cp = undefined;
   if (cp && ctx.clock.now() - cp.startedAt > STALE_MS) {
     notes.push('A verification checkpoint older than 24 h was discarded: the data has moved on since; every table was compared afresh.');
     cp = undefined;
   }
   // State snapshots are frozen: work on a copy.
-  const state: DataCheckpoint = cp ? structuredClone(cp) : { startedAt: ctx.clock.now(), tables: {} };
+  const state: DataCheckpoint = cp ? structuredClone(cp) : { runId: randomUUID(), startedAt: ctx.clock.now(), tables: {} };
   const resume = tables.map((t) => state.tables[keyOf(t)]).filter((x): x is TableCheckpoint => x !== undefined);
   const database = ctx.config.source.databases[0]!;
   const [source, target] = await Promise.all([sourceSpec(ctx, database), targetSpec(ctx, database)]);
@@ -63,10 +73,11 @@ export async function compareData(ctx: StepContext, only?: string[]): Promise<Da
       ctx.io.progress('verify.data', `verify: ${p.schema}.${p.table} ${p.phase} · ${p.chunks} chunk(s) · ${p.rowsSource.toLocaleString('en-US')} rows`, { ...p });
     },
   });
-  return { result, tables, resumedTables: resume.length, notes };
+  return { runId: state.runId, result, tables, resumedTables: resume.length, notes };
 }
 
-/** After a finished verify the next one starts afresh. */
-export async function clearDataCheckpoint(ctx: StepContext): Promise<void> {
-  await ctx.checkpoint(DATA, null);
+/** `--data-only`: its report is written, so the next comparison starts afresh. */
+export async function consumeDataCheckpoint(ctx: StepContext): Promise<void> {
+  const cp = ctx.getCheckpoint<DataCheckpoint | null>(DATA);
+  if (cp) await ctx.checkpoint(DATA, { ...cp, consumed: true });
 }

@@ -9,7 +9,7 @@ import type { PlannedChange, Step, StepContext } from '../../engine/step.js';
 import { ExitCode, PromigrateError } from '../../errors.js';
 import { statePaths } from '../../state/paths.js';
 import { TOOL_VERSION } from '../../version.js';
-import { compareData, clearDataCheckpoint } from './data.js';
+import { compareData, consumeDataCheckpoint } from './data.js';
 import { sourceSpec, tablesToCompare, targetSpec, targetUnavailable } from './databases.js';
 import { checkDms } from './dms.js';
 import { checkDns } from './dns.js';
@@ -51,13 +51,15 @@ async function writeReports(stateDir: string, report: VerifyReport): Promise<Ret
 }
 
 /** Runs every check, writes the reports, and returns the report (whatever its verdict). */
-export async function runVerification(ctx: StepContext, opts: VerifyOptions): Promise<{ report: VerifyReport; paths: ReturnType<typeof verifyReportPaths> }> {
+export async function runVerification(ctx: StepContext, opts: VerifyOptions): Promise<{ report: VerifyReport; paths: ReturnType<typeof verifyReportPaths>; dataRunId?: string }> {
   const wallStart = Date.now();
   const unavailable = targetUnavailable(ctx.config);
   const data: VerifyReport['data'] = { tables: [], identical: 0, different: 0, durationMs: 0, resumedTables: 0, notes: [] };
+  let dataRunId: string | undefined;
   if (unavailable) data.skipped = unavailable;
   else {
     const outcome = await compareData(ctx, opts.tables);
+    dataRunId = outcome.runId;
     const database = ctx.config.source.databases[0]!;
     const [s, t] = await Promise.all([sourceSpec(ctx, database), targetSpec(ctx, database)]);
     Object.assign(data, {
@@ -95,8 +97,7 @@ export async function runVerification(ctx: StepContext, opts: VerifyOptions): Pr
   };
   const report: VerifyReport = { ...base, ...verdictOf(base) };
   const paths = await writeReports(ctx.stateDir, report);
-  await clearDataCheckpoint(ctx);
-  return { report, paths };
+  return { report, paths, ...(dataRunId ? { dataRunId } : {}) };
 }
 
 export const verifyStep: Step = {
@@ -109,7 +110,9 @@ export const verifyStep: Step = {
     const changes: PlannedChange[] = [];
     const unavailable = targetUnavailable(ctx.config);
     if (unavailable) changes.push({ action: 'check', target: 'data', description: `data comparison skipped: ${unavailable}` });
-    else {
+    else if (ctx.state().steps.assess?.status !== 'done') {
+      changes.push({ action: 'check', target: 'data', description: 'compare every table sync replicates (listed once assess has run) between source and target, read-only on both' });
+    } else {
       const tables = tablesToCompare(ctx, opts.tables);
       changes.push({ action: 'check', target: 'data', description: `compare ${tables.length} table(s) between source and target with chunked server-side checksums (${ctx.config.verify.chunkRows.toLocaleString('en-US')} rows a chunk; read-only on both)`, details: { tables: tables.map((t) => `${t.schema}.${t.table}`) } });
     }
@@ -123,16 +126,21 @@ export const verifyStep: Step = {
   },
 
   async apply(ctx) {
-    const { report, paths } = await runVerification(ctx, verifyOptionsOf(ctx));
+    const { report, paths, dataRunId } = await runVerification(ctx, verifyOptionsOf(ctx));
     const outputs = {
       verdict: report.verdict,
       report: paths.html,
       tables: report.data.tables.length,
       identicalTables: report.data.identical,
       verifiedAt: report.generatedAt,
+      ...(dataRunId ? { dataRunId } : {}),
     };
-    await ctx.setOutputs(outputs);
-    if (report.verdict !== 'verified') throw new NotVerifiedError(report, paths.md);
+    if (report.verdict !== 'verified') {
+      await ctx.setOutputs(outputs);
+      throw new NotVerifiedError(report, paths.md);
+    }
+    // Returned, not saved here: the engine stores outputs and `done` in one write, so a crash
+    // before it leaves the comparison resumable rather than consumed.
     return outputs;
   },
 

@@ -1,0 +1,152 @@
+/**
+ * The whole pipeline end to end (issue 9): `promigrate demo` itself, and — against embedded
+ * databases this test starts — every command's --dry-run on a fresh config, the pipeline
+ * under throttling and transient failures, and kill -9 at 30+ points across all five steps.
+ */
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAppServer, type AppServer } from '../../src/demo/app-server.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/demo/embedded-postgres.js';
+import { DEMO_ACCEPTED_RISKS } from '../../src/demo/run-demo.js';
+import { pgliteTarget, seedShop } from '../../src/demo/seed-shop.js';
+import { DEMO_PASSWORD_ENV, demoConfig } from '../../src/demo/workspace.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { projectInventory } from '../helpers/project-inventory.js';
+import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+
+const SECRET = `demo-${randomBytes(9).toString('hex')}`;
+const PROJECT = 'demo-shop';
+const STEPS = ['assess', 'provision', 'sync', 'cutover', 'verify'];
+const env = { [DEMO_PASSWORD_ENV]: SECRET, PROMIGRATE_SANDBOX_SEED: '9' };
+const cli = (cwd: string, args: string[], extra: Record<string, string> = {}): Promise<CliResult> => runCli(args, { cwd, env: { ...env, ...extra } });
+const runAll = (cwd: string, extra: Record<string, string> = {}) =>
+  cli(cwd, ['run', '--yes', ...DEMO_ACCEPTED_RISKS.flatMap((r) => ['--accept-risk', r])], extra);
+
+/** Every file under `dir`, recursively, as text. */
+function filesUnder(dir: string): Array<{ path: string; text: string }> {
+  const out: Array<{ path: string; text: string }> = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
+    else out.push({ path, text: readFileSync(path, 'latin1') });
+  }
+  return out;
+}
+
+describe('promigrate demo', () => {
+  afterAll(removeTempDirs);
+
+  it('runs all five steps on a fresh machine, verify finds the data identical, and no secret is written or printed', async () => {
+    const dir = join(tempDir(), 'ws');
+    const r = await cli(tempDir(), ['demo', '--dir', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.stdout + r.stderr;
+    for (const step of STEPS) expect(out).toContain(`✓ ${step}: done`);
+    expect(out).toContain('verify: VERIFIED: source and target are identical, DNS and the app check out');
+    expect(out).toMatch(/The migration took .* of simulated AWS time/);
+    const reports = join(dir, '.promigrate/reports');
+    for (const f of ['assess.md', 'assess.json', 'verify.md', 'verify.json', 'verify.html']) expect(existsSync(join(reports, f)), f).toBe(true);
+    const report = JSON.parse(readFileSync(join(reports, 'verify.json'), 'utf8'));
+    expect(report).toMatchObject({ verdict: 'verified', data: { identical: 7, different: 0 } });
+    expect(report.data.tables.reduce((n: number, t: { rows: { source: number } }) => n + t.rows.source, 0)).toBe(100_000);
+    for (const f of filesUnder(join(dir, '.promigrate'))) expect(f.text.includes(SECRET), f.path).toBe(false);
+    expect(readFileSync(join(dir, 'promigrate.yaml'), 'utf8')).not.toContain(SECRET);
+    expect(out).not.toContain(SECRET);
+
+    const again = await cli(tempDir(), ['demo', '--dir', dir]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout + again.stderr).toContain(`Resuming the demo workspace ${dir}`);
+    expect(again.stdout + again.stderr).not.toMatch(/✓ (assess|provision|sync|cutover): done/);
+
+    const stranger = tempDir();
+    writeFileSync(join(stranger, 'notes.txt'), 'mine');
+    const refused = await cli(tempDir(), ['demo', '--dir', stranger]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('is not empty and is not a promigrate demo workspace');
+    expect(readdirSync(stranger)).toEqual(['notes.txt']);
+  });
+});
+
+describe('the whole pipeline against embedded databases', () => {
+  let source: EmbeddedPostgres;
+  let target: EmbeddedPostgres;
+  let app: AppServer;
+  let config: string;
+
+  beforeAll(async () => {
+    [source, target, app] = await Promise.all([startEmbeddedPostgres({ settings: { wal_level: 'logical' } }), startEmbeddedPostgres(), startAppServer()]);
+    await seedShop(pgliteTarget(source.db));
+    config = demoConfig({ source: source.port, target: target.port, app: app.port });
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([source?.stop(), target?.stop(), app?.stop()]);
+    removeTempDirs();
+  });
+
+  const workspace = () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'promigrate.yaml'), config);
+    return cwd;
+  };
+
+  it('plan and every command with --dry-run on a fresh config: zero mutating calls, nothing written', async () => {
+    const cwd = workspace();
+    for (const args of [['plan'], ['assess'], ['provision'], ['sync'], ['cutover'], ['verify'], ['destroy'], ['rollback']]) {
+      const r = await cli(cwd, [...args, '--dry-run']);
+      expect([0, 2], `${args[0]}: ${r.stderr}`).toContain(r.code);
+      if (args[0] !== 'rollback') expect(r.code, `${args[0]}: ${r.stderr}`).toBe(0);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(readdirSync(cwd)).toEqual(['promigrate.yaml']); // no state, no audit log, no sandbox world
+  });
+
+  it('20 % throttling and a transient failure of one DMS and one Route 53 call: completes', async () => {
+    const cwd = workspace();
+    const r = await runAll(cwd, {
+      PROMIGRATE_SANDBOX_THROTTLE: '0.2',
+      PROMIGRATE_SANDBOX_FAIL: 'dms:StartReplicationTask:1:InternalFailure,route53:ChangeResourceRecordSets:1:ServiceUnavailable',
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const state = JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8'));
+    for (const step of STEPS) expect(state.steps[step].status, step).toBe('done');
+    expect(state.steps.verify.outputs.verdict).toBe('verified');
+  });
+
+  it('kill -9 at 30+ points across all five steps, resumed each time: completes with exactly the expected resources', async () => {
+    const cwd = workspace();
+    // Per step, the crash injections that reach it: after the Nth durable state write (every
+    // step writes state, assess and verify make no AWS call) or after the Nth mutating AWS
+    // call; each run resumes what the last one left and dies a little further on.
+    const schedule: Record<string, Array<Record<string, string>>> = {
+      assess: [{ PROMIGRATE_CRASH_AFTER_STATE_WRITES: '2' }],
+      provision: [{ PROMIGRATE_SANDBOX_CRASH_AFTER: '2' }, { PROMIGRATE_CRASH_AFTER_STATE_WRITES: '4' }],
+      sync: [{ PROMIGRATE_CRASH_AFTER_STATE_WRITES: '2' }, { PROMIGRATE_SANDBOX_CRASH_AFTER: '1' }],
+      cutover: [{ PROMIGRATE_CRASH_AFTER_STATE_WRITES: '2' }, { PROMIGRATE_SANDBOX_CRASH_AFTER: '1' }],
+      verify: [{ PROMIGRATE_CRASH_AFTER_STATE_WRITES: '3' }],
+    };
+    const killedIn = new Map<string, number>();
+    for (const step of STEPS) {
+      for (let run = 0; ; run++) {
+        expect(run, `${step} makes no progress under crashes`).toBeLessThan(40);
+        const r = await cli(cwd, ['run', '--to', step, '--yes', ...DEMO_ACCEPTED_RISKS.flatMap((x) => ['--accept-risk', x])], schedule[step]![run % schedule[step]!.length]);
+        JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8')); // the state parses after every kill
+        if (r.code === 0) break;
+        expect(r.signal, `${step}, run ${run}: ${r.stderr}`).toBe('SIGKILL');
+        killedIn.set(step, (killedIn.get(step) ?? 0) + 1);
+      }
+    }
+    const kills = [...killedIn.values()].reduce((a, b) => a + b, 0);
+    expect(kills, JSON.stringify([...killedIn])).toBeGreaterThanOrEqual(30);
+    for (const step of STEPS) expect(killedIn.get(step) ?? 0, `kills during ${step}`).toBeGreaterThan(0);
+
+    const state = JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8'));
+    for (const step of STEPS) expect(state.steps[step].status, step).toBe('done');
+    expect(state.steps.verify.outputs.verdict).toBe('verified');
+    const inventory = await projectInventory(join(cwd, '.promigrate'), PROJECT);
+    // Exactly one of each resource, none missing from state, none left over.
+    expect(inventory.keys).toEqual([...new Set(inventory.keys)]);
+    expect(inventory.keys).toEqual(Object.keys(state.resources).sort());
+  }, 300_000);
+});
