@@ -6,6 +6,7 @@ import { benchPostgresInventory, formatPostgresInventory } from './inventory-pos
 import { benchProvision, formatProvision } from './provision.js';
 import { benchSandboxWaits, formatSandboxWaits } from './sandbox-waits.js';
 import { benchStartup, formatStartup } from './startup.js';
+import { benchVerifyCompare, formatVerifyCompare } from './verify-compare.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const sections = [
@@ -14,6 +15,7 @@ const sections = [
   async () => formatProvision(await benchProvision()),
   async () => formatMysqlInventory(await benchMysqlInventory()),
   async () => formatPostgresInventory(await benchPostgresInventory()),
+  async () => formatVerifyCompare(await benchVerifyCompare()),
 ];
 for (const section of sections) {
   console.log(await section());

@@ -13,6 +13,7 @@ import { digestsEqual, emptyMismatches, MismatchSink } from './mismatches.js';
 import { compareGroups } from './nopk.js';
 import { planTable, type PlannedTable } from './plan.js';
 import type {
+  ColumnInfo,
   CompareProgress,
   CompareStats,
   Digest,
@@ -21,14 +22,28 @@ import type {
   RecheckOptions,
   Side,
   TableCheckpoint,
+  TablePlan,
   TableReader,
   TableRef,
   TableResult,
+  TableShape,
   TableStatus,
 } from './types.js';
 
+/**
+ * The chunk digest's algorithm, kept in checkpoints: 2 = MySQL/MariaDB CRC32 pair (1, implied
+ * by a checkpoint without the field, was the first half of the MD5). PostgreSQL digests did not
+ * change, but one number for both keeps the rule simple: another number starts afresh.
+ */
+export const DIGEST_ALGORITHM = 2;
+
+/** Adaptive chunks never shrink below this share of chunkRows (nor below 2 rows). */
+const MIN_CHUNK_SHARE = 0.01;
+
 export interface TableSettings {
   chunkRows: number;
+  /** 0: fixed chunks of chunkRows. */
+  chunkTimeMs: number;
   leafRows: number;
   sampleKeys: number;
   recheck: RecheckOptions;
@@ -49,6 +64,7 @@ interface Run {
 function freshState(ref: Required<TableRef>): TableCheckpoint {
   return {
     version: 1,
+    digest: DIGEST_ALGORITHM,
     schema: ref.schema,
     table: ref.table,
     targetSchema: ref.targetSchema,
@@ -80,20 +96,44 @@ async function checkpoint(run: Run, started: number, elapsedBefore: number): Pro
   await run.settings.onCheckpoint?.(structuredClone(run.state));
 }
 
+/**
+ * The next chunk's rows: scaled by how long the last chunk took against chunkTimeMs (on the
+ * slower side, digests only), at most doubled or divided by 10 at a time, within
+ * [MIN_CHUNK_SHARE × chunkRows, chunkRows]. Chunks with no rows or that went too fast to time
+ * leave the size as it is.
+ */
+export function adaptChunkRows(current: number, rows: number, elapsedMs: number, settings: Pick<TableSettings, 'chunkRows' | 'chunkTimeMs'>): number {
+  if (settings.chunkTimeMs <= 0 || rows === 0 || elapsedMs < 1) return current;
+  const wanted = (current * settings.chunkTimeMs) / elapsedMs;
+  const bounded = Math.min(current * 2, Math.max(current / 10, wanted));
+  const least = Math.max(2, Math.ceil(settings.chunkRows * MIN_CHUNK_SHARE));
+  return Math.max(Math.min(least, settings.chunkRows), Math.min(settings.chunkRows, Math.round(bounded)));
+}
+
+async function timed<T>(work: Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await work;
+  return [value, performance.now() - started];
+}
+
 async function scan(run: Run, save: () => Promise<void>): Promise<void> {
   const { state, settings } = run;
-  let range = state.phase === 'scan' ? await nextChunk(run.source, state.lastKey, settings.chunkRows) : null;
+  let chunkRows = settings.chunkRows;
+  let range = state.phase === 'scan' ? await nextChunk(run.source, state.lastKey, chunkRows) : null;
   while (range) {
     settings.signal?.throwIfAborted();
     const current = range;
-    // The source looks up the next chunk's bound while the target is still digesting this one.
-    const [[source, next], target] = await Promise.all([
+    // The source looks up the next chunk's bound while the target is still digesting this one;
+    // that bound is sized from the chunks timed so far (this one's time sizes the one after).
+    const sizeForNext = chunkRows;
+    const [[[source, sourceMs], next], [target, targetMs]] = await Promise.all([
       (async () => {
-        const digest = await run.source.digest(current);
-        return [digest, current.upper === null ? null : await nextChunk(run.source, current.upper, settings.chunkRows)] as const;
+        const digest = await timed(run.source.digest(current));
+        return [digest, current.upper === null ? null : await nextChunk(run.source, current.upper, sizeForNext)] as const;
       })(),
-      run.target.digest(current),
+      timed(run.target.digest(current)),
     ]);
+    chunkRows = adaptChunkRows(chunkRows, Math.max(source.rows, target.rows), Math.max(sourceMs, targetMs), settings);
     state.chunks++;
     state.rows.source += source.rows;
     state.rows.target += target.rows;
@@ -194,6 +234,24 @@ function statusOf(state: TableCheckpoint, planned: PlannedTable, sides: { source
   return m.missing.count + m.extra.count + m.changed.count > 0 || columnsDiffer ? 'different' : 'equal';
 }
 
+/**
+ * The plan as one side reads it: the same columns, normalised by the source's types, but each
+ * string column with this side's own character set — a latin1 column is converted to utf8mb4
+ * on its side while a utf8mb4 one is read as it is (see normalize.ts).
+ */
+function sidePlan(plan: TablePlan, shape: TableShape | null): TablePlan {
+  if (!shape) return plan;
+  const own = new Map(shape.columns.map((c) => [c.name, c]));
+  const columns = plan.columns.map((c): ColumnInfo => {
+    const charset = own.get(c.name)?.charset;
+    if (charset === c.charset) return c;
+    const { charset: _ignored, ...rest } = c;
+    return charset === undefined ? rest : { ...rest, charset };
+  });
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  return { ...plan, columns, key: plan.key.map((k) => byName.get(k.name) ?? k) };
+}
+
 export async function compareTable(
   sides: { source: Side; target: Side },
   tableRef: TableRef,
@@ -217,14 +275,20 @@ export async function compareTable(
   const stats: CompareStats = { queries: 0, rowsFetched: 0, maxRowsPerQuery: 0 };
   // A checkpoint taken under another key (the table was altered since) cannot be continued.
   const keyWidth = planned.plan.key.length;
-  const resumable = resumeFrom && [resumeFrom.lastKey, ...resumeFrom.pending.flatMap((p) => [p.lower, p.upper])].every((k) => k === null || k.length === keyWidth);
-  if (resumeFrom && !resumable) planned.notes.push('The checkpoint did not match the table\'s key any more; compared from the start.');
+  const resumable = resumeFrom && (resumeFrom.digest ?? 1) === DIGEST_ALGORITHM && [resumeFrom.lastKey, ...resumeFrom.pending.flatMap((p) => [p.lower, p.upper])].every((k) => k === null || k.length === keyWidth);
+  if (resumeFrom && !resumable) {
+    planned.notes.push(
+      (resumeFrom.digest ?? 1) !== DIGEST_ALGORITHM
+        ? 'The checkpoint was written by another version of the comparison (another chunk digest); compared from the start.'
+        : 'The checkpoint did not match the table\'s key any more; compared from the start.',
+    );
+  }
   const state = resumable ? structuredClone(resumeFrom) : freshState(ref);
   const run: Run = {
     settings,
     state,
-    source: sides.source.reader(planned.plan, ref.schema, ref.table, stats),
-    target: sides.target.reader(planned.plan, ref.targetSchema, ref.table, stats),
+    source: sides.source.reader(sidePlan(planned.plan, sourceShape), ref.schema, ref.table, stats),
+    target: sides.target.reader(sidePlan(planned.plan, targetShape), ref.targetSchema, ref.table, stats),
     sink: new MismatchSink(state.mismatches, settings.sampleKeys),
   };
   const elapsedBefore = state.elapsedMs;

@@ -1,8 +1,9 @@
 /**
  * MySQL/MariaDB side of the comparison: one read-only session in UTC and utf8mb4, the catalog
  * read of a table, and the chunk queries — COUNT(*) plus the exact SUM of each row's 64-bit
- * hash (the first half of the MD5 of the normalised row; SUM of BIGINT UNSIGNED is an exact
- * DECIMAL in MySQL), key boundaries, and key + MD5 lists of small ranges. Only SELECTs.
+ * hash (two CRC32s of the normalised row, see mysqlRowHash64; SUM of BIGINT UNSIGNED is an
+ * exact DECIMAL in MySQL), key boundaries, and key + MD5 lists of small ranges. Only SELECTs
+ * (and a session variable that holds the row string between its two CRC32s).
  */
 import { readFile } from 'node:fs/promises';
 import type { Connection as CoreConnection } from 'mysql2';

@@ -13,8 +13,10 @@ import type { CompareOptions, CompareResult, Side, TableCheckpoint, TableRef, Ta
 
 export type * from './types.js';
 export { DOUBLE_SIGNIFICANT_DIGITS, FLOAT_SIGNIFICANT_DIGITS } from './types.js';
+export { DIGEST_ALGORITHM } from './compare-table.js';
 
 export const DEFAULT_CHUNK_ROWS = 10_000;
+export const DEFAULT_CHUNK_TIME_MS = 500;
 export const DEFAULT_LEAF_ROWS = 64;
 export const DEFAULT_SAMPLE_KEYS = 10;
 export const DEFAULT_RECHECK = { delayMs: 5_000, attempts: 1 } as const;
@@ -44,6 +46,7 @@ function settingsOf(opts: CompareOptions, signal: AbortSignal): TableSettings {
   const recheck = opts.recheck ?? DEFAULT_RECHECK;
   return {
     chunkRows: positive('chunkRows', opts.chunkRows, DEFAULT_CHUNK_ROWS, 2),
+    chunkTimeMs: positive('chunkTimeMs', opts.chunkTimeMs, DEFAULT_CHUNK_TIME_MS, 0),
     leafRows: positive('leafRows', opts.leafRows, DEFAULT_LEAF_ROWS),
     sampleKeys: positive('sampleKeys', opts.sampleKeys, DEFAULT_SAMPLE_KEYS, 0),
     recheck: { delayMs: positive('recheck.delayMs', recheck.delayMs, DEFAULT_RECHECK.delayMs, 0), attempts: positive('recheck.attempts', recheck.attempts, 1, 0) },

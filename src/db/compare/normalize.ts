@@ -5,8 +5,11 @@
  * The string is `bitmap SEP v1 SEP v2 …`: the bitmap has a '1' for each nullable column that
  * is NULL, and NULL values are left out (CONCAT_WS skips them), so (1,NULL,'a') ≠ (1,'a',NULL)
  * and NULL ≠ ''. It is unambiguous because no value can contain the separator:
- * - MySQL/MariaDB: the separator is the byte 0xFF, which never occurs in UTF-8; every string is
- *   converted to utf8mb4 and every binary value is hex, so values are valid UTF-8 or ASCII.
+ * - MySQL/MariaDB: the separator is the byte 0xFF (a binary string, which makes the whole row a
+ *   binary string: every value is taken as its bytes), which never occurs in UTF-8; strings are
+ *   utf8mb4 bytes (columns in another character set are converted, utf8mb3/utf8mb4/ascii ones
+ *   are read as they are, which is the same bytes at a fraction of the cost) and binary values
+ *   are hex, so values are valid UTF-8 or ASCII.
  * - PostgreSQL: the separator is '|'; values whose text may contain it are prefixed with their
  *   length in characters (`5:ab|cd`).
  *
@@ -15,13 +18,18 @@
  *   trailing spaces count even under PAD SPACE collations, and case counts under _ci ones;
  * - FLOAT/real rounded to FLOAT_SIGNIFICANT_DIGITS (6), DOUBLE/double precision to
  *   DOUBLE_SIGNIFICANT_DIGITS (15) significant digits. Two values on either side of a rounding
- *   boundary (1.2345649 vs 1.2345651) still differ, as do 999999.9 (→ 1000000e5, rounded up
- *   past a power of ten) and 1000000 (→ 100000e6); MySQL values below 1e-290 are not rounded;
+ *   boundary (1.2345649 vs 1.2345651) still differ, as do 999999.9 (→ mantissa 1000000,
+ *   exponent 5, rounded up past a power of ten) and 1000000 (→ 100000, exponent 6); MySQL
+ *   DOUBLE values below 1e-290 are not rounded;
  * - timestamps: the session runs in UTC (set by the connection), so TIMESTAMP/timestamptz are
  *   compared as instants;
  * - binary values: hex (BINARY/VARBINARY/BLOB/bytea), or the MD5 of the bytes for values that
  *   may exceed max_allowed_packet once hex-encoded (MEDIUM/LONG BLOB and TEXT, JSON, spatial,
  *   and TEXT/BLOB when a row has more than MYSQL_INLINE_LOBS of them).
+ *
+ * The MySQL/MariaDB chunk hash (mysqlRowHash64) is two CRC32s of that string — see there for
+ * why two and why that is enough; listings of single rows (bisection leaves, tables without a
+ * key) use its MD5.
  */
 import { DOUBLE_SIGNIFICANT_DIGITS, FLOAT_SIGNIFICANT_DIGITS, type ColumnInfo, type TablePlan } from './types.js';
 
@@ -48,25 +56,41 @@ const MYSQL_LARGE_BINARY = new Set([
 ]);
 
 /**
- * `digits` significant digits as `<integer mantissa>e<exponent>` (1.2345678 → 123457e0), built
- * from integers so it reads the same on every MySQL/MariaDB version whatever their DOUBLE
- * printing. 0 is '0'; values below 1e-290 are printed unrounded (10^k would overflow).
+ * `digits` significant digits as one integer, `mantissa × 1000 + exponent` (1.2345678 →
+ * 123457 × 1000 + 0; -0.012345678 → -123457 × 1000 − 2), built from integers so it reads the
+ * same on every MySQL/MariaDB version whatever their DOUBLE printing. The exponent of a FLOAT
+ * or DOUBLE is within ±330 and a non-zero mantissa has `digits` digits (or is 10^digits after
+ * rounding up), so the integer is unambiguous, and it fits a BIGINT (|mantissa| ≤ 10^15).
+ * 0 is 0 (no other value is); DOUBLE values below 1e-290 are printed unrounded, prefixed with
+ * '~' (10^k would overflow). One integer instead of a `<mantissa>e<exponent>` string halves
+ * the cost of the expression, which is evaluated once per row per chunk.
  */
-function mysqlRound(col: string, digits: number): string {
-  const exp = `FLOOR(LOG10(ABS(${col})))`;
-  return `CASE WHEN ${col} = 0 THEN '0' WHEN ABS(${col}) < 1e-290 THEN CONCAT('~', ${col}) ELSE CONCAT(CAST(ROUND(${col} * POW(10, ${digits - 1} - ${exp})) AS SIGNED), 'e', ${exp}) END`;
+function mysqlRound(col: string, digits: number, tiny: boolean): string {
+  const exp = `CAST(FLOOR(LOG10(ABS(${col}))) AS SIGNED)`;
+  const rounded = `CAST(ROUND(${col} * POW(10, ${digits - 1} - ${exp})) AS SIGNED) * 1000 + ${exp}`;
+  // FLOAT cannot go below 1.4e-45, so 10^(digits - 1 - exponent) never overflows for it.
+  return tiny ? `CASE WHEN ${col} = 0 THEN 0 WHEN ABS(${col}) < 1e-290 THEN CONCAT('~', ${col}) ELSE ${rounded} END` : `IF(${col} = 0, 0, ${rounded})`;
 }
 
-/** utf8mb4 bytes as a binary string: mixing utf8mb4 with the 0xFF separator would be refused. */
-const utf8Bytes = (expr: string): string => `CAST(CONVERT(${expr} USING utf8mb4) AS BINARY)`;
+/** Character sets whose bytes already are the text's UTF-8 bytes (utf8mb3 is a subset of utf8mb4). */
+const UTF8_BYTES = new Set(['utf8mb4', 'utf8mb3', 'utf8', 'ascii']);
+
+/**
+ * A string column as utf8mb4 bytes. The 0xFF separator makes the row a binary string, so a
+ * column already in UTF-8 is taken as it is; one in another character set (latin1, …) — or of
+ * an unknown one — is converted first, so equal text in two character sets hashes the same.
+ * The character set is the one of the side the expression runs on (see compare-table.ts).
+ */
+const utf8Bytes = (expr: string, charset: string | undefined): string =>
+  charset !== undefined && UTF8_BYTES.has(charset) ? expr : `CONVERT(${expr} USING utf8mb4)`;
 
 export function mysqlValue(c: ColumnInfo, inlineLobs = true): string {
   const col = quoteMysql(c.name);
   const t = c.dataType;
   if (MYSQL_PLAIN.has(t)) return col;
-  if (t === 'float') return mysqlRound(col, FLOAT_SIGNIFICANT_DIGITS);
-  if (t === 'double' || t === 'real' || t === 'double precision') return mysqlRound(col, DOUBLE_SIGNIFICANT_DIGITS);
-  if (MYSQL_INLINE_TEXT.has(t) || (t === 'text' && inlineLobs)) return utf8Bytes(col);
+  if (t === 'float') return mysqlRound(col, FLOAT_SIGNIFICANT_DIGITS, false);
+  if (t === 'double' || t === 'real' || t === 'double precision') return mysqlRound(col, DOUBLE_SIGNIFICANT_DIGITS, true);
+  if (MYSQL_INLINE_TEXT.has(t) || (t === 'text' && inlineLobs)) return utf8Bytes(col, c.charset);
   if (MYSQL_HEX.has(t) || (t === 'blob' && inlineLobs)) return `HEX(${col})`;
   if (MYSQL_LARGE_TEXT.has(t) || t === 'text') return `MD5(CONVERT(${col} USING utf8mb4))`;
   if (t === 'blob') return `MD5(${col})`;
@@ -81,12 +105,41 @@ export function mysqlRow(plan: TablePlan): string {
   const inlineLobs = plan.columns.filter((c) => c.dataType === 'text' || c.dataType === 'blob').length <= MYSQL_INLINE_LOBS;
   const values = plan.columns.map((c) => mysqlValue(c, inlineLobs));
   const parts = [...(bitmap.length > 0 ? [`CONCAT(${bitmap.join(', ')})`] : []), ...values];
-  return `CONCAT_WS(X'FF', ${parts.join(', ')})`;
+  return `CONCAT_WS(${MYSQL_SEPARATOR}, ${parts.join(', ')})`;
 }
 
-/** The row's 64-bit hash as BIGINT UNSIGNED: the first half of its MD5. */
+/** A binary 0xFF: a bare X'FF' would be converted to the columns' utf8mb4 and refused. */
+const MYSQL_SEPARATOR = "CAST(X'FF' AS BINARY)";
+
+/** The session variable the row string is kept in between its two CRC32s (see below). */
+export const MYSQL_ROW_VARIABLE = '@promigrate_row';
+
+/**
+ * The row's 64-bit hash as BIGINT UNSIGNED: `CRC32(row) << 32 | CRC32(REVERSE(row))`, the row
+ * string built once per row (assigned to a session variable; the operands of `|` are evaluated
+ * left to right on MySQL and MariaDB). It replaces the first half of the row's MD5: MD5, hex and CONV
+ * cost more per row than building the row string and both CRC32s together.
+ *
+ * Why two CRC32s and why that is enough: a CRC is linear — for two rows of equal length,
+ * CRC(a) ⊕ CRC(b) depends only on a ⊕ b. One CRC32 summed over a chunk would let two rows
+ * with the same change at the same distance from the end of the row (a status column that is
+ * last, changed in two rows of equal length) cancel with probability up to 1/2 per differing
+ * CRC bit, and leaves 2^-32 per change. The CRC32 of the reversed bytes is a second linear map
+ * whose differences depend on the distance from the *start* of the row, so:
+ * - a change confined to at most 32 consecutive bits of a row (a burst) is always seen by each
+ *   CRC on its own (the guarantee of any 32-bit CRC);
+ * - otherwise a change is missed only if it lies in the kernel of both linear maps: for rows of
+ *   equal length that is a 64-bit condition (probability 2^-64 for a random change), and rows of
+ *   different lengths differ in the affine part of both CRCs as well;
+ * - the chunk digest is the exact (unbounded) SUM of the 64-bit values, not their XOR: equal
+ *   changes in several rows do not cancel pairwise; they cancel only if the carries of all
+ *   their differing bits cancel too (probability ≈ 2^-w for w differing bits, w ≈ 32 for a
+ *   typical change seen by both CRCs).
+ * Rows listed at the leaves of the bisection are compared by MD5, so a chunk that differs is
+ * classified row by row with a cryptographic hash.
+ */
 export function mysqlRowHash64(plan: TablePlan): string {
-  return `CAST(CONV(LEFT(MD5(${mysqlRow(plan)}), 16), 16, 10) AS UNSIGNED)`;
+  return `(CRC32(${MYSQL_ROW_VARIABLE} := ${mysqlRow(plan)}) << 32 | CRC32(REVERSE(${MYSQL_ROW_VARIABLE})))`;
 }
 
 const PG_PLAIN = new Set([

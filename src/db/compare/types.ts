@@ -124,6 +124,12 @@ export interface PendingChunk {
  */
 export interface TableCheckpoint {
   version: 1;
+  /**
+   * The chunk digest's algorithm (DIGEST_ALGORITHM). Digests of another algorithm (or of a
+   * checkpoint without this field, written before it existed) cannot be compared with new
+   * ones: such a checkpoint is not continued.
+   */
+  digest?: number;
   schema: string;
   table: string;
   targetSchema: string;
@@ -144,8 +150,17 @@ export interface CompareOptions {
   source: ConnectionSpec;
   target: ConnectionSpec;
   tables: TableRef[];
-  /** Rows per chunk on the source (default 10 000). */
+  /**
+   * Rows per chunk on the source (default 10 000): the first chunk's size and the most a chunk
+   * holds; fewer when chunks take longer than `chunkTimeMs`.
+   */
   chunkRows?: number;
+  /**
+   * Adaptive chunk size: the rows of the next chunk are scaled so a chunk takes about this long
+   * on the slower side, between 1 % of `chunkRows` and `chunkRows` (default 500 ms; 0 keeps every
+   * chunk at `chunkRows`).
+   */
+  chunkTimeMs?: number;
   /** A differing range is split until it holds at most this many rows, then listed (default 64). */
   leafRows?: number;
   /** Keys kept per category (missing, extra, changed) and table (default 10). */

@@ -96,6 +96,27 @@ export function catalogue(engine: Engine): CatalogueCase[] {
       expect: { status: 'different', changed: [['3']] },
     },
     {
+      // A CRC is linear: the same change at the same place of two rows of equal length changes
+      // both rows' CRC32 by the same bits; summed (not XORed) and with the reversed row's CRC32
+      // as well, the two changes do not cancel.
+      table: 'same_change_twice',
+      about: 'the same change in the last column of two rows of equal length in one chunk',
+      columns: `id ${INT} PRIMARY KEY, qty ${INT}, status ${VARCHAR}`,
+      insert: ['id', 'qty', 'status'],
+      rows: ids().map((i) => [i + 10, 7, 'A']),
+      diverge: [`UPDATE same_change_twice SET status = 'B' WHERE id IN (12, 13)`],
+      expect: { status: 'different', changed: [['12'], ['13']] },
+    },
+    {
+      table: 'float_edges',
+      about: 'FLOAT/DOUBLE zero, negative zero, negatives, tiny and huge values equal; one sign flipped',
+      columns: `id ${INT} PRIMARY KEY, f ${FLOAT}, d ${DOUBLE}`,
+      insert: ['id', 'f', 'd'],
+      rows: ids(12).map((i) => [i, [0, -0, -1.5, 1e-40, -3.4e38, 3.4e38, 1.17549e-38, 999999.9, 1000000, -0.0012345678, 7, 8][i - 1], [0, -0, -1.5, 1e-300, -1.7e308, 5e-324, 2.2250738585072014e-308, 0.1, 1e15, -1 / 3, 7, 8][i - 1]]),
+      diverge: [`UPDATE float_edges SET f = -f, d = -d WHERE id = 12`],
+      expect: { status: 'different', changed: [['12']] },
+    },
+    {
       table: 'float_within',
       about: 'FLOAT differing beyond 6 significant digits → not a difference',
       columns: `id ${INT} PRIMARY KEY, f ${FLOAT}`,

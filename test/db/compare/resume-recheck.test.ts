@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { compareTables, type CompareOptions, type CompareProgress, type TableCheckpoint } from '../../../src/db/compare/index.js';
+import { compareTables, DIGEST_ALGORITHM, type CompareOptions, type CompareProgress, type TableCheckpoint } from '../../../src/db/compare/index.js';
 import { fakeClock, openPair, type Engine, type Pair } from './harness.js';
 
 describe.each(['mariadb', 'postgres'] as Engine[])('resume and CDC re-check on %s', (engine) => {
@@ -68,6 +68,30 @@ describe.each(['mariadb', 'postgres'] as Engine[])('resume and CDC re-check on %
     const again = (await compareTables(options(['resumable'], { resume: [done.at(-1)!] }))).tables[0]!;
     expect(again.stats.queries).toBe(0);
     expect(again.mismatches).toEqual(whole.mismatches);
+  });
+
+  it('starts afresh from a checkpoint of another digest algorithm (or of a version before the field)', async () => {
+    const saved: TableCheckpoint[] = [];
+    await expect(
+      compareTables(
+        options(['resumable'], {
+          onCheckpoint: (cp) => {
+            saved.push(cp);
+            if (cp.chunks === 4) throw new Error('killed');
+          },
+        }),
+      ),
+    ).rejects.toThrow('killed');
+    expect(saved.at(-1)!.digest).toBe(DIGEST_ALGORITHM);
+    const { digest: _digest, ...old } = saved.at(-1)!;
+    for (const cp of [old, { ...old, digest: DIGEST_ALGORITHM + 1 }]) {
+      const t = (await compareTables(options(['resumable'], { resume: [cp as TableCheckpoint] }))).tables[0]!;
+      expect(t.resumed).toBe(false);
+      expect(t.notes.join(' ')).toMatch(/another version of the comparison/);
+      expect(t.mismatches.changed.keys).toEqual([['85']]);
+      expect(t.mismatches.missing.keys).toEqual([['3']]);
+      expect(t.chunks.total).toBe(11);
+    }
   });
 
   it('does not report a chunk that differs at first and matches after the re-check delay', async () => {

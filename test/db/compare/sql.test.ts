@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { rangeWhere, type KeyDialect } from '../../../src/db/compare/chunks.js';
 import { subtractDigest } from '../../../src/db/compare/mismatches.js';
-import { mysqlRow, pgRow } from '../../../src/db/compare/normalize.js';
+import { adaptChunkRows } from '../../../src/db/compare/compare-table.js';
+import { mysqlRow, mysqlRowHash64, pgRow } from '../../../src/db/compare/normalize.js';
 import type { ColumnInfo, TablePlan } from '../../../src/db/compare/types.js';
 
 const col = (name: string, dataType: string, nullable = false): ColumnInfo => ({ name, dataType, columnType: dataType, nullable });
@@ -35,7 +36,7 @@ describe('row strings', () => {
   };
 
   it('start with a NULL bitmap of the nullable columns', () => {
-    expect(mysqlRow(plan)).toMatch(/^CONCAT_WS\(X'FF', CONCAT\(ISNULL\(`s`\), ISNULL\(`f`\), ISNULL\(`b`\)\), `id`, CAST\(CONVERT\(`s` USING utf8mb4\) AS BINARY\)/);
+    expect(mysqlRow(plan)).toMatch(/^CONCAT_WS\(CAST\(X'FF' AS BINARY\), CONCAT\(ISNULL\(`s`\), ISNULL\(`f`\), ISNULL\(`b`\)\), `id`, CONVERT\(`s` USING utf8mb4\), /);
     expect(mysqlRow(plan)).toContain('MD5(`b`)');
     // Up to 6 TEXT/BLOB columns inline; more are hashed one by one to stay below max_allowed_packet.
     const lobs = (n: number): TablePlan => ({ columns: Array.from({ length: n }, (_, i) => col(`t${i}`, i % 2 ? 'text' : 'blob')), nullable: new Set(), key: [] });
@@ -45,6 +46,54 @@ describe('row strings', () => {
     const pgPlan = { ...plan, columns: [col('id', 'int4'), col('s', 'text', true), col('f', 'float8', true)], nullable: new Set(['s', 'f']) };
     expect(pgRow(pgPlan)).toMatch(/^concat_ws\('\|', \("s" IS NULL\)::int::text \|\| \("f" IS NULL\)::int::text, "id"::text, length\("s"::text\) \|\| ':' \|\| "s"::text, /);
     expect(pgRow(pgPlan)).toContain(`to_char("f", '9.${'9'.repeat(14)}EEEE')`);
+  });
+});
+
+describe('MySQL string columns and floats', () => {
+  const withCharset = (charset: string | undefined): TablePlan => ({
+    columns: [col('id', 'int'), { ...col('s', 'varchar'), ...(charset ? { charset } : {}) }],
+    nullable: new Set(),
+    key: [col('id', 'int')],
+  });
+
+  it('reads UTF-8 columns as they are and converts the others (or an unknown charset) to utf8mb4', () => {
+    for (const cs of ['utf8mb4', 'utf8mb3', 'utf8', 'ascii']) expect(mysqlRow(withCharset(cs))).toBe("CONCAT_WS(CAST(X'FF' AS BINARY), `id`, `s`)");
+    for (const cs of ['latin1', 'cp1251', undefined]) expect(mysqlRow(withCharset(cs))).toBe("CONCAT_WS(CAST(X'FF' AS BINARY), `id`, CONVERT(`s` USING utf8mb4))");
+  });
+
+  it('rounds FLOAT and DOUBLE to one integer (mantissa × 1000 + exponent); only DOUBLE needs the tiny-value branch', () => {
+    const floats: TablePlan = { columns: [col('f', 'float'), col('d', 'double')], nullable: new Set(), key: [] };
+    const row = mysqlRow(floats);
+    expect(row).toContain('IF(`f` = 0, 0, CAST(ROUND(`f` * POW(10, 5 - CAST(FLOOR(LOG10(ABS(`f`))) AS SIGNED))) AS SIGNED) * 1000 + ');
+    expect(row).toContain("CASE WHEN `d` = 0 THEN 0 WHEN ABS(`d`) < 1e-290 THEN CONCAT('~', `d`) ELSE CAST(ROUND(`d` * POW(10, 14 - ");
+  });
+
+  it('hashes the row string once per row into two CRC32s', () => {
+    const h = mysqlRowHash64(withCharset('utf8mb4'));
+    expect(h).toBe("(CRC32(@promigrate_row := CONCAT_WS(CAST(X'FF' AS BINARY), `id`, `s`)) << 32 | CRC32(REVERSE(@promigrate_row)))");
+    expect(h.match(/CONCAT_WS/g)).toHaveLength(1);
+  });
+});
+
+describe('adaptive chunk size', () => {
+  const settings = { chunkRows: 10_000, chunkTimeMs: 500 };
+
+  it('shrinks slow chunks towards the target time, at most tenfold at a time and never below 1 % of chunkRows', () => {
+    expect(adaptChunkRows(10_000, 10_000, 1000, settings)).toBe(5000);
+    expect(adaptChunkRows(10_000, 10_000, 60_000, settings)).toBe(1000);
+    expect(adaptChunkRows(150, 150, 60_000, settings)).toBe(100);
+  });
+
+  it('grows fast chunks back, at most doubling, never above chunkRows', () => {
+    expect(adaptChunkRows(1000, 1000, 100, settings)).toBe(2000);
+    expect(adaptChunkRows(8000, 8000, 100, settings)).toBe(10_000);
+    expect(adaptChunkRows(10_000, 10_000, 10, settings)).toBe(10_000);
+  });
+
+  it('keeps the size for empty or untimeable chunks, and when turned off', () => {
+    expect(adaptChunkRows(3000, 0, 900, settings)).toBe(3000);
+    expect(adaptChunkRows(3000, 3000, 0.2, settings)).toBe(3000);
+    expect(adaptChunkRows(3000, 3000, 9000, { chunkRows: 10_000, chunkTimeMs: 0 })).toBe(3000);
   });
 });
 
