@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each printing its figures against a baseline measured
 // in the same run. Benchmarks report; they are never timed tests. Needs a build (`npm run
 // build`) and, for the inventory benchmarks, the mariadb-server and postgresql packages.
+import { benchDemo, formatDemo } from './demo.js';
 import { benchMysqlInventory, formatMysqlInventory } from './inventory-mysql.js';
 import { benchPostgresInventory, formatPostgresInventory } from './inventory-postgres.js';
 import { benchProvision, formatProvision } from './provision.js';
@@ -13,6 +14,7 @@ const sections = [
   () => formatStartup(benchStartup()),
   async () => formatSandboxWaits(await benchSandboxWaits()),
   async () => formatProvision(await benchProvision()),
+  async () => formatDemo(await benchDemo()),
   async () => formatMysqlInventory(await benchMysqlInventory()),
   async () => formatPostgresInventory(await benchPostgresInventory()),
   async () => formatVerifyCompare(await benchVerifyCompare()),
