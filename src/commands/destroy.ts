@@ -1,4 +1,5 @@
 import type { CommandHandler } from './spec.js';
+import { UsageError } from '../errors.js';
 import { createStepContext } from '../engine/context.js';
 import { resetSteps } from '../engine/reset.js';
 import { withSession } from '../engine/session.js';
@@ -7,6 +8,13 @@ import { destroyProject, destroyTargets } from '../steps/provision/destroy.js';
 const destroy: CommandHandler = async ({ globals, options, io }) => {
   const skipFinalSnapshot = options.skipFinalSnapshot === true;
   await withSession(globals, io, 'destroy', async (session) => {
+    const cutover = session.store.data.steps.cutover;
+    if (cutover?.status === 'done' && options.force !== true) {
+      const record = typeof cutover.outputs.record === 'string' ? cutover.outputs.record : 'the domain';
+      throw new UsageError(`Cutover switched ${record} to this stack: destroying it would take the site down.`, {
+        hint: 'Run `promigrate rollback` first (it points the record back), or pass --force if the record no longer points here.',
+      });
+    }
     const ctx = createStepContext(session, 'destroy');
     const targets = await destroyTargets(ctx);
     const listing = targets.map((x) => `  ${x.key} ${x.id}${x.orphan ? ' (orphan: found by tag, not in state)' : ''}`).join('\n');

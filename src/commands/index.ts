@@ -137,6 +137,8 @@ export const commandSpecs: CommandSpec[] = [
     options: [
       { flags: '--dir <dir>', description: 'the demo workspace (created; an unrelated non-empty directory is refused)', defaultValue: 'promigrate-demo' },
       { flags: '--break', description: 'after sync, change one row on the target so verify has a difference to find' },
+      { flags: '--source <url>', description: 'a real MySQL/MariaDB source instead of the embedded shop: mysql://user@host:3306/db (password in PROMIGRATE_SOURCE_PASSWORD); the target is <db>_promigrate_target on the same server' },
+      acceptRiskOption,
     ],
     load: () => import('./demo.js'),
   },
@@ -147,7 +149,10 @@ export const commandSpecs: CommandSpec[] = [
       'Adopted resources are never deleted. RDS deletion protection is turned off only after confirmation ' +
       '(or --yes), and a final snapshot is taken unless --skip-final-snapshot.',
     examples: ['promigrate destroy --dry-run', 'promigrate destroy --yes --skip-final-snapshot'],
-    options: [{ flags: '--skip-final-snapshot', description: 'delete the RDS instance without a final snapshot' }],
+    options: [
+      { flags: '--skip-final-snapshot', description: 'delete the RDS instance without a final snapshot' },
+      { flags: '--force', description: 'destroy even though cutover pointed the domain at this stack' },
+    ],
     load: () => import('./destroy.js'),
   },
   {

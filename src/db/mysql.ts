@@ -3,10 +3,10 @@
  * the engine-neutral inventory, and the server reads the MySQL source checks need
  * (variables, grants, replica status, RDS binlog retention, largest LOB sizes).
  */
-import { readFile } from 'node:fs/promises';
-import { createConnection, type Connection, type ConnectionOptions } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import { UsageError } from '../errors.js';
-import { connectError, errorCode, isTlsFailure, scrub } from './mysql-errors.js';
+import { openMysqlConnection } from './mysql-connect.js';
+import { errorCode, scrub } from './mysql-errors.js';
 import { parseGrants, type Grant } from './mysql-grants.js';
 import { mysqlInventory } from './mysql-inventory.js';
 import { parseMysqlVersion, versionAtLeast } from './mysql-version.js';
@@ -171,53 +171,7 @@ export class MysqlDatabase implements Database {
   }
 }
 
-async function tlsOptions(spec: ConnectionSpec): Promise<ConnectionOptions['ssl']> {
-  switch (spec.tls.mode) {
-    case 'disable':
-      return undefined;
-    case 'prefer':
-    case 'require':
-      return { rejectUnauthorized: false };
-    case 'verify-full': {
-      if (!spec.tls.caFile) return { rejectUnauthorized: true, verifyIdentity: true };
-      try {
-        return { ca: await readFile(spec.tls.caFile, 'utf8'), rejectUnauthorized: true, verifyIdentity: true };
-      } catch (err) {
-        throw new UsageError(`Cannot read source.tls.caFile ${spec.tls.caFile} (${errorCode(err) ?? String(err)}).`, {
-          hint: 'Give the path of the PEM file of the CA that signed the server certificate.',
-        });
-      }
-    }
-  }
-}
-
 export async function connectMysql(spec: ConnectionSpec): Promise<MysqlDatabase> {
-  const options: ConnectionOptions = {
-    host: spec.host,
-    port: spec.port,
-    user: spec.user,
-    ...(spec.password !== undefined ? { password: spec.password } : {}),
-    database: spec.database,
-    connectTimeout: spec.connectTimeoutMs,
-    supportBigNumbers: true,
-    dateStrings: true,
-    multipleStatements: false,
-  };
-  const ssl = await tlsOptions(spec);
-  let conn: Connection;
-  try {
-    conn = await createConnection(ssl ? { ...options, ssl } : options);
-  } catch (err) {
-    // prefer: TLS when the server offers it, plain otherwise (as libpq's sslmode=prefer).
-    const fallback = spec.tls.mode === 'prefer' && (errorCode(err) === 'HANDSHAKE_NO_SSL_SUPPORT' || isTlsFailure(errorCode(err)));
-    if (!fallback) throw connectError(err, spec);
-    try {
-      conn = await createConnection(options);
-    } catch (plainErr) {
-      throw connectError(plainErr, spec);
-    }
-  }
-  // A dropped idle connection emits 'error'; the next query reports it, so do not crash here.
-  conn.on('error', () => {});
+  const conn = await openMysqlConnection(spec, { supportBigNumbers: true, dateStrings: true, multipleStatements: false });
   return new MysqlDatabase(conn, spec);
 }

@@ -19,24 +19,62 @@ import type { IoHost } from '../ui/io-host.js';
 import { startAppServer, type AppServer } from './app-server.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import { pgliteTarget, seedShop, SHOP_TOTAL_ROWS } from './seed-shop.js';
-import { DEMO_PASSWORD_ENV, demoConfig, openWorkspace, portIfFree, savePorts, type DemoWorkspace } from './workspace.js';
+import { DEMO_PASSWORD_ENV, demoConfig, mysqlDemoConfig, openWorkspace, portIfFree, savePorts, type DemoWorkspace } from './workspace.js';
 
 export interface DemoOptions {
   dir: string;
   /** Alter one target row after sync so verify has something to catch. */
   break: boolean;
+  /** `mysql://user@host:port/db`: a real MySQL/MariaDB source instead of the embedded shop. */
+  source?: string;
+  /** More `--accept-risk` ids (a real source may carry risks of its own). */
+  acceptRisks?: string[];
 }
 
 /** Risks the demo's shop carries on purpose, accepted so the run goes on (the report still lists them). */
 export const DEMO_ACCEPTED_RISKS = ['table.no-primary-key:public.access_log'];
 
 interface Servers {
-  source: EmbeddedPostgres;
-  target: EmbeddedPostgres;
   app: AppServer;
+  /** The config for these servers. */
+  config: string;
+  /** `--break`: change one target row behind promigrate's back. */
+  breakOneRow(io: IoHost): Promise<void>;
+  stop(): Promise<void>;
 }
 
-async function startServers(ws: DemoWorkspace, io: IoHost): Promise<Servers> {
+async function startMysqlDemo(ws: DemoWorkspace, raw: string, io: IoHost): Promise<Servers> {
+  const { parseDemoSource, prepareDemoSource } = await import('./mysql-source.js');
+  const src = await prepareDemoSource(parseDemoSource(raw));
+  const app = await startAppServer(await portIfFree(ws.ports?.app));
+  io.notify({ level: 'info', code: 'demo.servers', message: `source ${src.engine} ${src.user}@${src.host}:${src.port}/${src.database}; sandbox target database ${src.targetDatabase} on the same server; web tier on 127.0.0.1:${app.port}` });
+  savePorts(ws, { source: src.port, target: src.port, app: app.port });
+  return {
+    app,
+    config: mysqlDemoConfig(src, app.port),
+    async breakOneRow(host) {
+      const { createConnection } = await import('mysql2/promise');
+      const password = process.env[src.passwordEnv];
+      const conn = await createConnection({ host: src.host, port: src.port, user: src.user, ...(password !== undefined ? { password } : {}), database: src.targetDatabase });
+      try {
+        const [keyed] = (await conn.query(
+          `SELECT k.TABLE_NAME AS t, k.COLUMN_NAME AS c FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.TABLES x ON x.TABLE_SCHEMA = k.TABLE_SCHEMA AND x.TABLE_NAME = k.TABLE_NAME
+           WHERE k.TABLE_SCHEMA = ? AND k.CONSTRAINT_NAME = 'PRIMARY' AND k.ORDINAL_POSITION = 1 AND x.TABLE_ROWS > 0 ORDER BY k.TABLE_NAME LIMIT 1`,
+          [src.targetDatabase],
+        )) as unknown as [Array<{ t: string; c: string }>];
+        const pick = keyed[0];
+        if (!pick) return void host.notify({ level: 'warn', code: 'demo.break', message: '--break: no table with a primary key and rows on the target; nothing changed.' });
+        await conn.query(`DELETE FROM \`${pick.t}\` ORDER BY \`${pick.c}\` LIMIT 1`);
+        host.notify({ level: 'warn', code: 'demo.break', message: `--break: deleted the first row of ${pick.t} on the target, behind promigrate's back. Watch verify catch it.` });
+      } finally {
+        await conn.end();
+      }
+    },
+    stop: () => app.stop(),
+  };
+}
+
+async function startEmbeddedDemo(ws: DemoWorkspace, io: IoHost): Promise<Servers> {
   const activity = io.activity('demo.servers', 'starting the embedded source and target databases and the demo web tier');
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
@@ -50,7 +88,14 @@ async function startServers(ws: DemoWorkspace, io: IoHost): Promise<Servers> {
     activity.update(`seeding the shop (${SHOP_TOTAL_ROWS.toLocaleString('en-US')} rows) into the source`);
     const seeded = await seedShop(pgliteTarget(source.db));
     activity.succeed(`source PostgreSQL on 127.0.0.1:${source.port}${seeded.seeded ? `, seeded with ${SHOP_TOTAL_ROWS.toLocaleString('en-US')} rows` : ' (already seeded)'}; target on 127.0.0.1:${target.port}; web tier on 127.0.0.1:${app.port}`);
-    return { source, target, app };
+    const ports = { source: source.port, target: target.port, app: app.port };
+    savePorts(ws, ports);
+    return {
+      app,
+      config: demoConfig(ports),
+      breakOneRow: (host) => breakOneRow(target, host),
+      stop: async () => void (await Promise.all([app.stop(), source.stop(), target.stop()].map((p) => p.catch(() => undefined)))),
+    };
   } catch (err) {
     activity.stop();
     await Promise.all(started.map((s) => s.stop().catch(() => undefined)));
@@ -87,17 +132,16 @@ async function demo(args: CommandArgs, io: IoHost, opts: DemoOptions): Promise<n
   // Any password works for the embedded servers; it only has to exist, and must never be written down.
   process.env[DEMO_PASSWORD_ENV] ??= randomBytes(12).toString('base64url');
   const wallStart = Date.now();
-  const servers = await startServers(ws, io);
+  const servers = opts.source ? await startMysqlDemo(ws, opts.source, io) : await startEmbeddedDemo(ws, io);
   try {
-    savePorts(ws, { source: servers.source.port, target: servers.target.port, app: servers.app.port });
-    writeFileSync(ws.config, demoConfig({ source: servers.source.port, target: servers.target.port, app: servers.app.port }));
+    writeFileSync(ws.config, servers.config);
     const globals = { ...args.globals, config: ws.config, stateDir: ws.stateDir, sandbox: true, dryRun: false, yes: true };
     const ordered = orderSteps(await loadSteps());
     let simulatedMs = 0;
     let verifyFailed: StepFailedError | undefined;
     await withSession(globals, io, 'demo', async (session) => {
       const simStart = session.clock.now();
-      await acceptRisks(session.store, DEMO_ACCEPTED_RISKS);
+      await acceptRisks(session.store, [...(opts.source ? [] : DEMO_ACCEPTED_RISKS), ...(opts.acceptRisks ?? [])]);
       const upTo = (id: string) => ordered.slice(0, ordered.findIndex((s) => s.id === id) + 1);
       const before = opts.break ? upTo('cutover') : ordered;
       await runSteps(session, ordered, before);
@@ -105,7 +149,7 @@ async function demo(args: CommandArgs, io: IoHost, opts: DemoOptions): Promise<n
         if (session.store.data.steps.verify?.status === 'done') {
           io.notify({ level: 'info', code: 'demo.break.skipped', message: '--break: this workspace is already verified; run `promigrate verify` after changing a target row yourself, or use a new --dir.' });
         } else {
-          await breakOneRow(servers.target, io);
+          await servers.breakOneRow(io);
           try {
             await runSteps(session, ordered, ordered.filter((s) => s.id === 'verify'), { rerun: new Set(['verify']) });
           } catch (err) {
@@ -137,6 +181,6 @@ async function demo(args: CommandArgs, io: IoHost, opts: DemoOptions): Promise<n
     ].filter((l, i, all) => l !== '' || all[i - 1] !== '').join('\n'));
     return 0;
   } finally {
-    await Promise.all([servers.app.stop(), servers.source.stop(), servers.target.stop()].map((p) => p.catch(() => undefined)));
+    await servers.stop();
   }
 }

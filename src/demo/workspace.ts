@@ -79,6 +79,56 @@ export function portIfFree(port: number | undefined): Promise<number> {
   });
 }
 
+/** A real MySQL/MariaDB source given with `--source`; the sandbox target is a second database on that server. */
+export interface MysqlDemoSource {
+  engine: 'mysql' | 'mariadb';
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  targetDatabase: string;
+  passwordEnv: string;
+}
+
+export function mysqlDemoConfig(src: MysqlDemoSource, appPort: number): string {
+  return `# promigrate demo with your MySQL/MariaDB server as the source: the sandbox "RDS" target is
+# the database ${src.targetDatabase} on the same server; AWS is the sandbox; the new web tier a local
+# HTTP server. Rewritten by \`promigrate demo --source …\` on every run.
+project:
+  name: demo-shop
+aws:
+  mode: sandbox
+  region: us-east-1
+source:
+  engine: ${src.engine}
+  host: ${src.host}
+  port: ${src.port}
+  user: ${src.user}
+  databases: [${src.database}]
+  passwordEnv: ${src.passwordEnv}
+  tls: { mode: prefer }
+target:
+  engine: ${src.engine}
+  passwordEnv: ${src.passwordEnv}
+dms:
+  # LOBs of any size: inline up to 64 KB, larger ones in full LOB mode (no truncation).
+  lobMode: inline
+  lobMaxSizeKb: 64
+dns:
+  hostedZone: example.com
+  record: shop.example.com
+  currentTarget: 203.0.113.10
+  newTarget: alias:demo-shop-alb-1234567890.us-east-1.elb.amazonaws.com
+verify:
+  url: http://shop.example.com/
+  bodyMatch: Demo Shop
+sandbox:
+  targetUrl: mysql://${src.user}@${src.host}:${src.port}/${src.targetDatabase}
+  targetPasswordEnv: ${src.passwordEnv}
+  appAddress: 127.0.0.1:${appPort}
+`;
+}
+
 /** The demo's migration config: the sandbox, the embedded source and target, the stand-in web tier. */
 export function demoConfig(ports: DemoPorts): string {
   return `# promigrate demo: everything local. The source and the "RDS" target are embedded PostgreSQL

@@ -185,6 +185,11 @@ describe('promigrate cutover (sandbox)', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(changes(cwd)).toHaveLength(2); // done is done: nothing sent again
 
+    const destroy = await cli(cwd, ['destroy', '--yes']);
+    expect(destroy.code, destroy.stderr).toBe(2);
+    expect(destroy.stderr).toContain('Cutover switched www.example.com to this stack: destroying it would take the site down.');
+    expect(changes(cwd)).toHaveLength(2);
+
     const back = await cli(cwd, ['rollback', '--yes']);
     expect(back.code, back.stderr).toBe(0);
     expect(await recordNow(cwd)).toEqual([ORIGINAL]);

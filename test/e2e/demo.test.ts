@@ -6,13 +6,14 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startAppServer, type AppServer } from '../../src/demo/app-server.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/demo/embedded-postgres.js';
 import { DEMO_ACCEPTED_RISKS } from '../../src/demo/run-demo.js';
 import { pgliteTarget, seedShop } from '../../src/demo/seed-shop.js';
 import { DEMO_PASSWORD_ENV, demoConfig } from '../../src/demo/workspace.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { adminConnection } from '../helpers/db/mariadb.js';
 import { projectInventory } from '../helpers/project-inventory.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
@@ -69,6 +70,35 @@ describe('promigrate demo', () => {
   });
 });
 
+describe('promigrate demo --source mysql://… (a real MariaDB source)', () => {
+  const mariadb = inject('mariadb');
+  afterAll(async () => {
+    const admin = await adminConnection(mariadb);
+    await admin.query('DROP DATABASE IF EXISTS demo_src; DROP DATABASE IF EXISTS demo_src_promigrate_target');
+    await admin.end();
+  });
+
+  it('runs all five steps against it (target: a second database on that server); --break is caught by verify', async () => {
+    const admin = await adminConnection(mariadb);
+    await admin.query(`DROP DATABASE IF EXISTS demo_src; CREATE DATABASE demo_src; USE demo_src;
+      CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(40), note TEXT) DEFAULT CHARSET=utf8mb4;
+      INSERT INTO customers SELECT seq, CONCAT('customer ', seq), REPEAT('x', seq % 100) FROM seq_1_to_3000;`);
+    await admin.end();
+    const dir = join(tempDir(), 'ws');
+    const url = `mysql://${mariadb.adminUser}@127.0.0.1:${mariadb.port}/demo_src`;
+    const r = await cli(tempDir(), ['demo', '--dir', dir, '--source', url, '--break'], { PROMIGRATE_SOURCE_PASSWORD: mariadb.adminPassword });
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.stdout + r.stderr;
+    expect(out).toContain('sandbox target database demo_src_promigrate_target on the same server');
+    expect(out).toContain('--break: deleted the first row of customers on the target');
+    expect(out).toContain('verify caught the row --break changed');
+    const report = JSON.parse(readFileSync(join(dir, '.promigrate/reports/verify.json'), 'utf8'));
+    expect(report.verdict).toBe('differences');
+    expect(report.data.tables[0]).toMatchObject({ table: 'customers', mismatches: { missing: { count: 1, keys: [['1']] } } });
+    for (const f of filesUnder(join(dir, '.promigrate'))) expect(f.text.includes(mariadb.adminPassword), f.path).toBe(false);
+  });
+});
+
 describe('the whole pipeline against embedded databases', () => {
   let source: EmbeddedPostgres;
   let target: EmbeddedPostgres;
@@ -121,7 +151,7 @@ describe('the whole pipeline against embedded databases', () => {
     // call; each run resumes what the last one left and dies a little further on.
     const schedule: Record<string, Array<Record<string, string>>> = {
       assess: [{ PROMIGRATE_CRASH_AFTER_STATE_WRITES: '2' }],
-      provision: [{ PROMIGRATE_SANDBOX_CRASH_AFTER: '2' }, { PROMIGRATE_CRASH_AFTER_STATE_WRITES: '4' }],
+      provision: [{ PROMIGRATE_SANDBOX_CRASH_AFTER: '3' }, { PROMIGRATE_CRASH_AFTER_STATE_WRITES: '6' }],
       sync: [{ PROMIGRATE_CRASH_AFTER_STATE_WRITES: '2' }, { PROMIGRATE_SANDBOX_CRASH_AFTER: '1' }],
       cutover: [{ PROMIGRATE_CRASH_AFTER_STATE_WRITES: '2' }, { PROMIGRATE_SANDBOX_CRASH_AFTER: '1' }],
       verify: [{ PROMIGRATE_CRASH_AFTER_STATE_WRITES: '3' }],

@@ -5,11 +5,9 @@
  * exact DECIMAL in MySQL), key boundaries, and key + MD5 lists of small ranges. Only SELECTs
  * (and a session variable that holds the row string between its two CRC32s).
  */
-import { readFile } from 'node:fs/promises';
 import type { Connection as CoreConnection } from 'mysql2';
-import { createConnection, type Connection, type ConnectionOptions, type RowDataPacket } from 'mysql2/promise';
-import { UsageError } from '../../errors.js';
-import { connectError, errorCode, isTlsFailure } from '../mysql-errors.js';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { openMysqlConnection } from '../mysql-connect.js';
 import type { ConnectionSpec } from '../types.js';
 import { rangeWhere, type KeyDialect } from './chunks.js';
 import { queryError } from './errors.js';
@@ -37,55 +35,14 @@ function keyParam(c: ColumnInfo): string {
 
 const dialect: KeyDialect = { quote: q, param: (c) => keyParam(c), rowConstructors: false };
 
-async function tlsOptions(spec: ConnectionSpec): Promise<ConnectionOptions['ssl']> {
-  switch (spec.tls.mode) {
-    case 'disable':
-      return undefined;
-    case 'prefer':
-    case 'require':
-      return { rejectUnauthorized: false };
-    case 'verify-full': {
-      if (!spec.tls.caFile) return { rejectUnauthorized: true, verifyIdentity: true };
-      try {
-        return { ca: await readFile(spec.tls.caFile, 'utf8'), rejectUnauthorized: true, verifyIdentity: true };
-      } catch (err) {
-        throw new UsageError(`Cannot read the TLS CA file ${spec.tls.caFile} of the ${spec.label} (${errorCode(err) ?? String(err)}).`, {
-          hint: 'Give the path of the PEM file of the CA that signed the server certificate.',
-        });
-      }
-    }
-  }
-}
-
-async function connect(spec: ConnectionSpec): Promise<Connection> {
-  const options: ConnectionOptions = {
-    host: spec.host,
-    port: spec.port,
-    user: spec.user,
-    ...(spec.password !== undefined ? { password: spec.password } : {}),
-    database: spec.database,
-    connectTimeout: spec.connectTimeoutMs,
+function connect(spec: ConnectionSpec): Promise<Connection> {
+  return openMysqlConnection(spec, {
     charset: 'utf8mb4_general_ci',
     supportBigNumbers: true,
     bigNumberStrings: true,
     dateStrings: true,
     multipleStatements: false,
-  };
-  const ssl = await tlsOptions(spec);
-  let conn: Connection;
-  try {
-    conn = await createConnection(ssl ? { ...options, ssl } : options);
-  } catch (err) {
-    const fallback = spec.tls.mode === 'prefer' && (errorCode(err) === 'HANDSHAKE_NO_SSL_SUPPORT' || isTlsFailure(errorCode(err)));
-    if (!fallback) throw connectError(err, spec);
-    try {
-      conn = await createConnection(options);
-    } catch (plainErr) {
-      throw connectError(plainErr, spec);
-    }
-  }
-  conn.on('error', () => {});
-  return conn;
+  });
 }
 
 const count = (stats: CompareStats, rows: number): void => {

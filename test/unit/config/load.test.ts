@@ -46,10 +46,11 @@ describe('defaults', () => {
       lobMaxSizeKb: 32,
       validation: true,
       cdcLatencyThresholdSeconds: 5,
+      maxPendingValidationRecords: 0,
       cdcStableSamples: 3,
     });
     expect(config.dns).toBeUndefined();
-    expect(config.verify).toEqual({ expectedStatus: 200 });
+    expect(config.verify).toEqual({ expectedStatus: 200, chunkRows: 10_000, recheckDelaySeconds: 5 });
     expect(config.sandbox).toEqual({});
   });
 

@@ -4,9 +4,9 @@
  * sized below max_allowed_packet. Values stay as the server wrote them: dates, DECIMAL and BIGINT as
  * strings, JSON as text, binary as Buffers, both sessions in UTC.
  */
-import { readFileSync } from 'node:fs';
 import type { Connection as CoreConnection } from 'mysql2';
-import { createConnection, type Connection, type ConnectionOptions, type RowDataPacket } from 'mysql2/promise';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { openMysqlConnection } from '../../../db/mysql-connect.js';
 import type { ConnectionSpec } from '../../../db/types.js';
 import {
   DEFAULT_BATCH_ROWS,
@@ -21,28 +21,15 @@ import {
 const q = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 
 async function open(spec: ConnectionSpec): Promise<Connection> {
-  const options: ConnectionOptions = {
-    host: spec.host,
-    port: spec.port,
-    user: spec.user,
-    ...(spec.password !== undefined ? { password: spec.password } : {}),
-    database: spec.database,
-    connectTimeout: spec.connectTimeoutMs,
-    charset: 'utf8mb4_general_ci',
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    dateStrings: true,
-    // JSON (MySQL's type and MariaDB's json_valid LONGTEXT) as the stored text, not parsed objects.
-    jsonStrings: true,
-  };
-  if (spec.tls.mode !== 'disable') {
-    const ca = spec.tls.caFile ? readFileSync(spec.tls.caFile, 'utf8') : undefined;
-    options.ssl = { rejectUnauthorized: spec.tls.mode === 'verify-full', ...(ca ? { ca } : {}) };
-  }
   try {
-    const conn = await createConnection(options);
-    conn.on('error', () => {});
-    return conn;
+    return await openMysqlConnection(spec, {
+      charset: 'utf8mb4_general_ci',
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      dateStrings: true,
+      // JSON (MySQL's type and MariaDB's json_valid LONGTEXT) as the stored text, not parsed objects.
+      jsonStrings: true,
+    });
   } catch (err) {
     throw new Error(`Cannot connect to ${spec.label}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
