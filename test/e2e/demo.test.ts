@@ -151,7 +151,7 @@ describe('the whole pipeline against embedded databases', () => {
     // call; each run resumes what the last one left and dies a little further on.
     const schedule: Record<string, Array<Record<string, string>>> = {
       assess: [{ PROMIGRATE_CRASH_AFTER_STATE_WRITES: '2' }],
-      provision: [{ PROMIGRATE_SANDBOX_CRASH_AFTER: '3' }, { PROMIGRATE_CRASH_AFTER_STATE_WRITES: '6' }],
+      provision: [{ PROMIGRATE_SANDBOX_CRASH_AFTER: '4' }, { PROMIGRATE_CRASH_AFTER_STATE_WRITES: '8' }],
       sync: [{ PROMIGRATE_CRASH_AFTER_STATE_WRITES: '2' }, { PROMIGRATE_SANDBOX_CRASH_AFTER: '1' }],
       cutover: [{ PROMIGRATE_CRASH_AFTER_STATE_WRITES: '2' }, { PROMIGRATE_SANDBOX_CRASH_AFTER: '1' }],
       verify: [{ PROMIGRATE_CRASH_AFTER_STATE_WRITES: '3' }],
