@@ -79,6 +79,24 @@ export function portIfFree(port: number | undefined): Promise<number> {
   });
 }
 
+const HEAD = `project:
+  name: demo-shop
+aws:
+  mode: sandbox
+  region: us-east-1
+`;
+
+/** The operator's zone and record (seeded in the sandbox), the new tier's alias, the smoke test. */
+const dnsAndVerify = (strategy: string) => `dns:
+  hostedZone: example.com
+  record: shop.example.com
+  currentTarget: 203.0.113.10
+  newTarget: alias:demo-shop-alb-1234567890.us-east-1.elb.amazonaws.com
+${strategy}verify:
+  url: http://shop.example.com/
+  bodyMatch: Demo Shop
+`;
+
 /** A real MySQL/MariaDB source given with `--source`; the sandbox target is a second database on that server. */
 export interface MysqlDemoSource {
   engine: 'mysql' | 'mariadb';
@@ -94,12 +112,7 @@ export function mysqlDemoConfig(src: MysqlDemoSource, appPort: number): string {
   return `# promigrate demo with your MySQL/MariaDB server as the source: the sandbox "RDS" target is
 # the database ${src.targetDatabase} on the same server; AWS is the sandbox; the new web tier a local
 # HTTP server. Rewritten by \`promigrate demo --source …\` on every run.
-project:
-  name: demo-shop
-aws:
-  mode: sandbox
-  region: us-east-1
-source:
+${HEAD}source:
   engine: ${src.engine}
   host: ${src.host}
   port: ${src.port}
@@ -114,15 +127,7 @@ dms:
   # LOBs of any size: inline up to 64 KB, larger ones in full LOB mode (no truncation).
   lobMode: inline
   lobMaxSizeKb: 64
-dns:
-  hostedZone: example.com
-  record: shop.example.com
-  currentTarget: 203.0.113.10
-  newTarget: alias:demo-shop-alb-1234567890.us-east-1.elb.amazonaws.com
-verify:
-  url: http://shop.example.com/
-  bodyMatch: Demo Shop
-sandbox:
+${dnsAndVerify('')}sandbox:
   targetUrl: mysql://${src.user}@${src.host}:${src.port}/${src.targetDatabase}
   targetPasswordEnv: ${src.passwordEnv}
   appAddress: 127.0.0.1:${appPort}
@@ -134,12 +139,7 @@ export function demoConfig(ports: DemoPorts): string {
   return `# promigrate demo: everything local. The source and the "RDS" target are embedded PostgreSQL
 # servers (PGlite) on loopback ports; AWS is the sandbox (a simulated control plane); the new
 # web tier is a small local HTTP server. Rewritten by \`promigrate demo\` on every run.
-project:
-  name: demo-shop
-aws:
-  mode: sandbox
-  region: us-east-1
-source:
+${HEAD}source:
   engine: postgres
   host: 127.0.0.1
   port: ${ports.source}
@@ -153,18 +153,7 @@ target:
 dms:
   # The shop's largest LOBs (product images, long posts) are ~160 KB; DMS moves text as NCLOB (×2).
   lobMaxSizeKb: 256
-dns:
-  hostedZone: example.com
-  record: shop.example.com
-  currentTarget: 203.0.113.10
-  newTarget: alias:demo-shop-alb-1234567890.us-east-1.elb.amazonaws.com
-  strategy: weighted
-  weights: [25, 100]
-  holdSeconds: 120
-verify:
-  url: http://shop.example.com/
-  bodyMatch: Demo Shop
-sandbox:
+${dnsAndVerify('  strategy: weighted\n  weights: [25, 100]\n  holdSeconds: 120\n')}sandbox:
   targetUrl: postgres://postgres@127.0.0.1:${ports.target}/postgres
   targetPasswordEnv: ${DEMO_PASSWORD_ENV}
   appAddress: 127.0.0.1:${ports.app}

@@ -9,7 +9,7 @@ import type { PlannedChange, Step, StepContext } from '../../engine/step.js';
 import { ExitCode, PromigrateError } from '../../errors.js';
 import { statePaths } from '../../state/paths.js';
 import { TOOL_VERSION } from '../../version.js';
-import { compareData, consumeDataCheckpoint } from './data.js';
+import { compareData } from './data.js';
 import { sourceSpec, tablesToCompare, targetSpec, targetUnavailable } from './databases.js';
 import { checkDms } from './dms.js';
 import { checkDns } from './dns.js';
