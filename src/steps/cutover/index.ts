@@ -12,7 +12,7 @@ import { freezeWrites, liftFreeze, planFreeze, savedFreeze } from './freeze-writ
 import { planPrepare, prepare, savedPrepare } from './prepare.js';
 import { applyChanges, describeRecordSet } from './records.js';
 import { planRollback, rollbackCutover } from './rollback.js';
-import { currentSets, openScope, newTargetOf, type CutoverScope } from './scope.js';
+import { checkTargetResolves, currentSets, openScope, newTargetOf, type CutoverScope } from './scope.js';
 import { planSwitch, runSwitch, savedSwitch, SwitchCheckFailed } from './switch.js';
 import { allTableStatistics } from '../sync/monitor.js';
 import { interpretTables } from '../sync/status.js';
@@ -145,9 +145,12 @@ export const cutoverStep: Step = {
   async apply(ctx) {
     const s = await openScope(ctx.config, ctx.aws.route53);
     newTargetOf(s.dns);
-    // Bad targets (a CNAME at the apex, an unknown alias…) and a runbook without --yes stop
-    // the run before the first change, not after the TTL was lowered.
-    if (!savedSwitch(ctx)) planSwitch(s, await currentSets(s));
+    // Bad targets (a CNAME at the apex, an unknown alias, a name that does not resolve…) and
+    // a runbook without --yes stop the run before the first change, not after the TTL was lowered.
+    if (!savedSwitch(ctx)) {
+      planSwitch(s, await currentSets(s));
+      await checkTargetResolves(ctx.config);
+    }
     if (!ctx.io.interactive && !ctx.io.assumeYes) await confirmSwitch(ctx, s);
     const prep = await prepare(ctx, s);
     const switching = savedSwitch(ctx);

@@ -2,6 +2,8 @@
  * What every cutover phase starts from: the configured DNS section, the hosted zone as
  * Route 53 knows it, and the record sets of the name right now.
  */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import type { ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import { findHostedZone, recordSetsOf } from '../../aws/route53-zone.js';
 import type { DnsConfig, MigrationConfig } from '../../config/schema.js';
@@ -30,6 +32,24 @@ export function newTargetOf(dns: DnsConfig): string {
     });
   }
   return dns.newTarget;
+}
+
+/**
+ * Outside the sandbox, a host-name or alias target must resolve now: a CNAME to a name that
+ * does not exist would take the site down the moment it is in sync.
+ */
+export async function checkTargetResolves(config: MigrationConfig): Promise<void> {
+  const raw = config.dns?.newTarget;
+  if (!raw || config.aws.mode === 'sandbox') return;
+  const name = raw.replace(/^alias:/, '').replace(/\.$/, '');
+  if (isIP(name)) return;
+  try {
+    await lookup(name);
+  } catch (err) {
+    throw new UsageError(`dns.newTarget ${raw} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'no answer'}): pointing ${config.dns!.record} at it would take the site down.`, {
+      hint: 'Check the name of the load balancer / CloudFront distribution / host (and that it exists in this account), then run cutover again.',
+    });
+  }
 }
 
 export async function openScope(config: MigrationConfig, route53: Promise<Route53Client>): Promise<CutoverScope> {
