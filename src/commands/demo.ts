@@ -7,6 +7,7 @@ const demo: CommandHandler = async (args) => {
   return runDemo(args, {
     dir,
     break: args.options.break === true,
+    interactive: args.options.interactive === true,
     ...(typeof args.options.source === 'string' ? { source: args.options.source } : {}),
     acceptRisks: riskIds(args.options.acceptRisk),
   });

@@ -137,6 +137,7 @@ export const commandSpecs: CommandSpec[] = [
     options: [
       { flags: '--dir <dir>', description: 'the demo workspace (created; an unrelated non-empty directory is refused)', defaultValue: 'promigrate-demo' },
       { flags: '--break', description: 'after sync, change one row on the target so verify has a difference to find' },
+      { flags: '--interactive', description: 'walk through the init wizard first (the demo fills in its own databases)' },
       { flags: '--source <url>', description: 'a real MySQL/MariaDB source instead of the embedded shop: mysql://user@host:3306/db (password in PROMIGRATE_SOURCE_PASSWORD); the target is <db>_promigrate_target on the same server' },
       acceptRiskOption,
     ],

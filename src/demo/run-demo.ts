@@ -13,13 +13,13 @@ import { acceptRisks } from '../engine/risks.js';
 import { runSteps } from '../engine/runner.js';
 import { withSession } from '../engine/session.js';
 import { formatDuration } from '../aws/wait.js';
-import { StepFailedError } from '../errors.js';
+import { StepFailedError, UsageError } from '../errors.js';
 import { loadSteps } from '../steps/index.js';
 import type { IoHost } from '../ui/io-host.js';
 import { startAppServer, type AppServer } from './app-server.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import { pgliteTarget, seedShop, SHOP_TOTAL_ROWS } from './seed-shop.js';
-import { DEMO_PASSWORD_ENV, demoConfig, mysqlDemoConfig, openWorkspace, portIfFree, savePorts, type DemoWorkspace } from './workspace.js';
+import { DEMO_PASSWORD_ENV, demoConfig, mysqlDemoConfig, openWorkspace, portIfFree, savePorts, type DemoPorts, type DemoWorkspace } from './workspace.js';
 
 export interface DemoOptions {
   dir: string;
@@ -29,6 +29,8 @@ export interface DemoOptions {
   source?: string;
   /** More `--accept-risk` ids (a real source may carry risks of its own). */
   acceptRisks?: string[];
+  /** Walk through the init wizard first (the terminal's own host asks). */
+  interactive?: boolean;
 }
 
 /** Risks the demo's shop carries on purpose, accepted so the run goes on (the report still lists them). */
@@ -36,6 +38,7 @@ export const DEMO_ACCEPTED_RISKS = ['table.no-primary-key:public.access_log'];
 
 interface Servers {
   app: AppServer;
+  ports: DemoPorts;
   /** The config for these servers. */
   config: string;
   /** `--break`: change one target row behind promigrate's back. */
@@ -51,6 +54,7 @@ async function startMysqlDemo(ws: DemoWorkspace, raw: string, io: IoHost): Promi
   savePorts(ws, { source: src.port, target: src.port, app: app.port });
   return {
     app,
+    ports: { source: src.port, target: src.port, app: app.port },
     config: mysqlDemoConfig(src, app.port),
     async breakOneRow(host) {
       const { createConnection } = await import('mysql2/promise');
@@ -92,6 +96,7 @@ async function startEmbeddedDemo(ws: DemoWorkspace, io: IoHost): Promise<Servers
     savePorts(ws, ports);
     return {
       app,
+      ports,
       config: demoConfig(ports),
       breakOneRow: (host) => breakOneRow(target, host),
       stop: async () => void (await Promise.all([app.stop(), source.stop(), target.stop()].map((p) => p.catch(() => undefined)))),
@@ -120,13 +125,17 @@ export async function runDemo(args: CommandArgs, opts: DemoOptions): Promise<num
   const { createIoHost } = await import('../ui/create-io-host.js');
   const io = args.globals.yes ? args.io : await createIoHost({ json: args.globals.json, yes: true, verbose: args.globals.verbose, color: args.globals.color, rich: true });
   try {
-    return await demo(args, io, opts);
+    return await demo(args, io, opts, args.io);
   } finally {
     if (io !== args.io) io.dispose();
   }
 }
 
-async function demo(args: CommandArgs, io: IoHost, opts: DemoOptions): Promise<number> {
+async function demo(args: CommandArgs, io: IoHost, opts: DemoOptions, wizardIo: IoHost): Promise<number> {
+  if (opts.interactive && opts.source) {
+    throw new UsageError('--interactive and --source do not go together: the wizard configures the embedded demo databases.', { hint: 'Leave one of them out.' });
+  }
+  if (opts.interactive) (await import('./interactive.js')).checkCanAsk(opts.dir, wizardIo);
   const ws = openWorkspace(opts.dir);
   io.notify({ level: 'info', code: 'demo.workspace', message: `${ws.fresh ? 'Creating' : 'Resuming'} the demo workspace ${ws.dir}` });
   // Any password works for the embedded servers; it only has to exist, and must never be written down.
@@ -134,7 +143,10 @@ async function demo(args: CommandArgs, io: IoHost, opts: DemoOptions): Promise<n
   const wallStart = Date.now();
   const servers = opts.source ? await startMysqlDemo(ws, opts.source, io) : await startEmbeddedDemo(ws, io);
   try {
-    writeFileSync(ws.config, servers.config);
+    const config = opts.interactive
+      ? await (await import('./interactive.js')).interactiveDemoConfig(ws, servers.ports, wizardIo)
+      : servers.config;
+    writeFileSync(ws.config, config);
     const globals = { ...args.globals, config: ws.config, stateDir: ws.stateDir, sandbox: true, dryRun: false, yes: true };
     const ordered = orderSteps(await loadSteps());
     let simulatedMs = 0;

@@ -100,9 +100,10 @@ describe('connection errors → one UsageError naming the problem and the fix', 
   });
 
   it('TLS verify-full with an unreadable CA file', async () => {
-    await expect(connectMysql(mariadbSpec(server, { tls: { mode: 'verify-full', caFile: '/nonexistent/ca.pem' } }))).rejects.toMatchObject({
+    const spec = mariadbSpec(server, { tls: { mode: 'verify-full', caFile: '/nonexistent/ca.pem' } });
+    await expect(connectMysql(spec)).rejects.toMatchObject({
       exitCode: 2,
-      message: 'Cannot read source.tls.caFile /nonexistent/ca.pem (ENOENT).',
+      message: `Cannot read the TLS CA file /nonexistent/ca.pem of the ${spec.label} (ENOENT).`,
     });
   });
 
