@@ -20,24 +20,26 @@ export interface FreezeCheckpoint {
   liftedAt?: string;
 }
 
+/** The source as the freeze account reaches it (source.freezeUser, else the migration user). */
+function asFreezeUser(config: MigrationConfig, password: string | undefined): ConnectionSpec {
+  const { source } = config;
+  const spec = sourceConnectionSpec(source, source.databases[0]!, password);
+  return source.freezeUser ? { ...spec, user: source.freezeUser, label: spec.label.replace(`${source.user}@`, `${source.freezeUser}@`) } : spec;
+}
+
 async function freezeSpec(ctx: StepContext): Promise<ConnectionSpec> {
   const { source } = ctx.config;
   const password = source.freezeUser
     ? (source.freezePasswordEnv ? await resolvePassword({ passwordEnv: source.freezePasswordEnv }, 'source.freeze') : undefined)
     : await resolvePassword(source, 'source', () => ctx.aws.secretsManager);
-  const spec = sourceConnectionSpec(source, source.databases[0]!, password);
-  return source.freezeUser ? { ...spec, user: source.freezeUser, label: spec.label.replace(`${source.user}@`, `${source.freezeUser}@`) } : spec;
+  return asFreezeUser(ctx.config, password);
 }
 
 const freezeOptions = (config: MigrationConfig) => ({ databases: config.source.databases });
 
 export function planFreeze(config: MigrationConfig): FreezePlan {
-  const spec = sourceConnectionSpec(config.source, config.source.databases[0]!, undefined);
-  return freezePlan(source(spec, config), freezeOptions(config));
+  return freezePlan(asFreezeUser(config, undefined), freezeOptions(config));
 }
-
-const source = (spec: ConnectionSpec, config: MigrationConfig): ConnectionSpec =>
-  config.source.freezeUser ? { ...spec, user: config.source.freezeUser } : spec;
 
 export function savedFreeze(ctx: StepContext): FreezeCheckpoint | undefined {
   return ctx.getCheckpoint<FreezeCheckpoint>(FREEZE) ?? undefined;
