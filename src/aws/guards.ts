@@ -22,6 +22,10 @@ export interface AuditRecord {
   operation: string;
   params: Record<string, unknown>;
   resultId?: string;
+  /** A call AWS refused (after the SDK's retries): `ok` otherwise. */
+  outcome?: 'ok' | 'error';
+  /** The error's name and message, for a refused call. */
+  error?: string;
 }
 
 export type AuditSink = (entry: AuditRecord) => void | Promise<void>;
@@ -46,23 +50,39 @@ export function addDryRunGuard(client: SdkClientLike): void {
   );
 }
 
+const isDryRunRefusal = (err: unknown): boolean => (err as { name?: string } | null)?.name === 'DryRunViolation';
+
 export function addAuditHook(client: SdkClientLike, audit: AuditSink, logger?: GuardLogger): void {
   const service = serviceOfClient(client);
+  const record = async (entry: AuditRecord): Promise<void> => {
+    try {
+      await audit(entry);
+    } catch (err) {
+      // The AWS call's outcome stands; losing an audit line must not change it.
+      logger?.warn(`could not record ${entry.operation} in the audit log: ${(err as Error).message}`);
+    }
+  };
   client.middlewareStack.add(
     (next: (args: { input: unknown }) => Promise<{ output?: unknown }>, context: Record<string, unknown>) =>
       async (args: { input: unknown }) => {
-        const result = await next(args);
         const operation = operationOf(context);
-        if (isMutatingOperation(operation)) {
+        const mutating = isMutatingOperation(operation);
+        let result: { output?: unknown };
+        try {
+          result = await next(args);
+        } catch (err) {
+          // A refused mutating call is part of the record too (what was attempted, and why it failed).
+          if (mutating && !isDryRunRefusal(err)) {
+            const e = err as { name?: string; message?: string };
+            await record({ operation: `${service}:${operation}`, params: auditParams(args.input), outcome: 'error', error: `${e.name ?? 'Error'}: ${e.message ?? String(err)}` });
+          }
+          throw err;
+        }
+        if (mutating) {
           const entry: AuditRecord = { operation: `${service}:${operation}`, params: auditParams(args.input) };
           const resultId = findId(result.output) ?? findId(args.input);
           if (resultId !== undefined) entry.resultId = resultId;
-          try {
-            await audit(entry);
-          } catch (err) {
-            // The AWS call succeeded; losing an audit line must not turn it into a failure.
-            logger?.warn(`could not record ${entry.operation} in the audit log: ${(err as Error).message}`);
-          }
+          await record(entry);
         }
         return result;
       },

@@ -62,7 +62,8 @@ export async function openAwsRuntime(opts: AwsRuntimeOptions): Promise<AwsRuntim
             operation: entry.operation,
             params: entry.params,
             ...(entry.resultId !== undefined ? { resultId: entry.resultId } : {}),
-            outcome: 'ok',
+            outcome: entry.outcome ?? 'ok',
+            ...(entry.error !== undefined ? { error: entry.error } : {}),
           }),
         logger: { warn: opts.warn },
       });

@@ -113,7 +113,7 @@ describe('dry-run guard', () => {
 });
 
 describe('audit hook', () => {
-  it('reports successful mutating calls with redacted parameters and the resulting id', async () => {
+  it('reports mutating calls — refused ones too, with the error — with redacted parameters and the resulting id', async () => {
     const entries: AuditRecord[] = [];
     const { clients } = await makeSandbox({ simulators: localSimulators, audit: (e) => void entries.push(e) });
     const ec2 = await clients.ec2;
@@ -129,6 +129,7 @@ describe('audit hook', () => {
         params: { CidrBlock: '10.0.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] },
         resultId: vpc.Vpc!.VpcId,
       },
+      { operation: 'ec2:CreateVpc', params: { CidrBlock: '10.0.0.0/8' }, outcome: 'error', error: expect.stringMatching(/^InvalidVpc\.Range: /) },
       { operation: 'secretsmanager:CreateSecret', params: { Name: 'shop/db', SecretString: '[redacted]' }, resultId: secret.ARN },
     ]);
     expect(JSON.stringify(entries)).not.toContain('hunter2');
