@@ -100,6 +100,7 @@ async function applyStep(env: RunEnvironment, ctx: StepContext, step: Step): Pro
     }
   }
 
+  const before = store.data.steps[step.id]?.status ?? 'pending';
   await store.update((draft) => {
     const entry = (draft.steps[step.id] ??= { status: 'pending', attempt: 0, outputs: {}, checkpoints: {} });
     entry.status = 'running';
@@ -126,8 +127,15 @@ async function applyStep(env: RunEnvironment, ctx: StepContext, step: Step): Pro
     const badInput = isPromigrateError(err) && ([2, 4, 130] as number[]).includes(err.exitCode);
     if (badInput) activity.stop();
     else activity.fail(`${step.id}: ${cancelled ? 'cancelled' : 'failed'}`);
+    // A confirmation that could not be asked (4) or was declined (130) is not a failure: the
+    // step keeps the status it had, and the next run asks again.
+    const declined = !cancelled && isPromigrateError(err) && (err.exitCode === 4 || err.exitCode === 130);
     await store.update((draft) => {
       const entry = draft.steps[step.id]!;
+      if (declined) {
+        entry.status = before;
+        return;
+      }
       entry.status = 'failed';
       entry.finishedAt = new Date().toISOString();
       entry.error = {

@@ -164,6 +164,8 @@ describe('promigrate cutover (sandbox)', () => {
     expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toContain('needs a confirmation (cutover.confirm)');
     expect(auditText(cwd)).toBe(before);
+    expect(stateOf(cwd).steps.cutover).toMatchObject({ status: 'pending' }); // not a failure: nothing was asked
+    expect(stateOf(cwd).steps.cutover.error).toBeUndefined();
   });
 
   it('simple: image saved, TTL lowered and waited out (simulated), gate, switch, INSYNC; rollback restores the image exactly', async () => {
