@@ -25,6 +25,8 @@ const keyOf = (t: { schema: string; table: string }) => `${t.schema}.${t.table}`
 
 export interface DataOutcome {
   runId: string;
+  /** The two connections as the report names them (user, host, database: no password). */
+  labels: { source: string; target: string };
   result: CompareResult;
   tables: TableRef[];
   resumedTables: number;
@@ -73,7 +75,7 @@ export async function compareData(ctx: StepContext, only?: string[]): Promise<Da
       ctx.io.progress('verify.data', `verify: ${p.schema}.${p.table} ${p.phase} · ${p.chunks} chunk(s) · ${p.rowsSource.toLocaleString('en-US')} rows`, { ...p });
     },
   });
-  return { runId: state.runId, result, tables, resumedTables: resume.length, notes };
+  return { runId: state.runId, labels: { source: source.label, target: target.label }, result, tables, resumedTables: resume.length, notes };
 }
 
 /** `--data-only`: its report is written, so the next comparison starts afresh. */

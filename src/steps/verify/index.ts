@@ -10,7 +10,7 @@ import { ExitCode, PromigrateError } from '../../errors.js';
 import { statePaths } from '../../state/paths.js';
 import { TOOL_VERSION } from '../../version.js';
 import { compareData } from './data.js';
-import { sourceSpec, tablesToCompare, targetSpec, targetUnavailable } from './databases.js';
+import { tablesToCompare, targetUnavailable } from './databases.js';
 import { checkDms } from './dms.js';
 import { checkDns } from './dns.js';
 import { checkHttp } from './http.js';
@@ -60,11 +60,9 @@ export async function runVerification(ctx: StepContext, opts: VerifyOptions): Pr
   else {
     const outcome = await compareData(ctx, opts.tables);
     dataRunId = outcome.runId;
-    const database = ctx.config.source.databases[0]!;
-    const [s, t] = await Promise.all([sourceSpec(ctx, database), targetSpec(ctx, database)]);
     Object.assign(data, {
-      source: s.label,
-      target: t.label,
+      source: outcome.labels.source,
+      target: outcome.labels.target,
       tables: outcome.result.tables,
       identical: outcome.result.tables.filter((x) => x.status === 'equal').length,
       different: outcome.result.tables.filter((x) => x.status !== 'equal').length,
