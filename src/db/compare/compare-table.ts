@@ -31,11 +31,12 @@ import type {
 } from './types.js';
 
 /**
- * The chunk digest's algorithm, kept in checkpoints: 2 = MySQL/MariaDB CRC32 pair (1, implied
- * by a checkpoint without the field, was the first half of the MD5). PostgreSQL digests did not
- * change, but one number for both keeps the rule simple: another number starts afresh.
+ * The chunk digest's algorithm, kept in checkpoints: 3 = MySQL/MariaDB scrambled CRC32 and
+ * FLOAT rounding without CASTs (2 was a pair of CRC32s; 1, implied by a checkpoint without the
+ * field, the first half of the MD5). PostgreSQL digests did not change, but one number for both
+ * keeps the rule simple: another number starts afresh.
  */
-export const DIGEST_ALGORITHM = 2;
+export const DIGEST_ALGORITHM = 3;
 
 /** Adaptive chunks never shrink below this share of chunkRows (nor below 2 rows). */
 const MIN_CHUNK_SHARE = 0.01;

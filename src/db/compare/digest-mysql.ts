@@ -1,9 +1,8 @@
 /**
  * MySQL/MariaDB side of the comparison: one read-only session in UTC and utf8mb4, the catalog
- * read of a table, and the chunk queries — COUNT(*) plus the exact SUM of each row's 64-bit
- * hash (two CRC32s of the normalised row, see mysqlRowHash64; SUM of BIGINT UNSIGNED is an
- * exact DECIMAL in MySQL), key boundaries, and key + MD5 lists of small ranges. Only SELECTs
- * (and a session variable that holds the row string between its two CRC32s).
+ * read of a table, and the chunk queries — COUNT(*) plus the exact SUM of each row's hash
+ * (a scrambled CRC32 of the normalised row, see mysqlRowHash; SUM of integers is an exact
+ * DECIMAL in MySQL), key boundaries, and key + MD5 lists of small ranges. Only SELECTs.
  */
 import type { Connection as CoreConnection } from 'mysql2';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
@@ -11,7 +10,7 @@ import { openMysqlConnection } from '../mysql-connect.js';
 import type { ConnectionSpec } from '../types.js';
 import { rangeWhere, type KeyDialect } from './chunks.js';
 import { queryError } from './errors.js';
-import { mysqlRow, mysqlRowHash64, quoteMysql as q } from './normalize.js';
+import { mysqlRow, mysqlRowHash, quoteMysql as q } from './normalize.js';
 import type { ColumnInfo, CompareStats, Digest, Key, KeyRange, RowHash, Side, TablePlan, TableReader, TableShape } from './types.js';
 
 const INTEGER = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint']);
@@ -58,7 +57,7 @@ class MysqlReader implements TableReader {
   readonly #from: string;
   readonly #keys: string;
   readonly #row: string;
-  readonly #hash64: string;
+  readonly #hash: string;
 
   constructor(
     private readonly conn: Connection,
@@ -72,7 +71,7 @@ class MysqlReader implements TableReader {
     this.#from = `${q(schema)}.${q(table)}`;
     this.#keys = plan.key.map(keySelect).join(', ');
     this.#row = mysqlRow(plan);
-    this.#hash64 = mysqlRowHash64(plan);
+    this.#hash = mysqlRowHash(plan);
   }
 
   async #rows(sql: string, params: unknown[] = []): Promise<unknown[][]> {
@@ -97,7 +96,7 @@ class MysqlReader implements TableReader {
   async digest(range: KeyRange): Promise<Digest> {
     const w = this.#where(range);
     if (this.plan.key.length > 0) {
-      const [row] = await this.#rows(`SELECT COUNT(*), COALESCE(SUM(${this.#hash64}), 0) FROM ${this.#from} WHERE ${w.sql}`, w.params);
+      const [row] = await this.#rows(`SELECT COUNT(*), COALESCE(SUM(${this.#hash}), 0) FROM ${this.#from} WHERE ${w.sql}`, w.params);
       return { rows: Number(row![0]), sum: String(row![1]) };
     }
     // Without a key: also the sum of squares of another 28-bit piece of the MD5 (see nopk.ts).

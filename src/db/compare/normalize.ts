@@ -27,9 +27,9 @@
  *   may exceed max_allowed_packet once hex-encoded (MEDIUM/LONG BLOB and TEXT, JSON, spatial,
  *   and TEXT/BLOB when a row has more than MYSQL_INLINE_LOBS of them).
  *
- * The MySQL/MariaDB chunk hash (mysqlRowHash64) is two CRC32s of that string — see there for
- * why two and why that is enough; listings of single rows (bisection leaves, tables without a
- * key) use its MD5.
+ * The MySQL/MariaDB chunk hash (mysqlRowHash) is a CRC32 of that string, scrambled by a second
+ * CRC32 — see there for why; listings of single rows (bisection leaves, tables without a key)
+ * use its MD5.
  */
 import { DOUBLE_SIGNIFICANT_DIGITS, FLOAT_SIGNIFICANT_DIGITS, type ColumnInfo, type TablePlan } from './types.js';
 
@@ -60,16 +60,23 @@ const MYSQL_LARGE_BINARY = new Set([
  * 123457 × 1000 + 0; -0.012345678 → -123457 × 1000 − 2), built from integers so it reads the
  * same on every MySQL/MariaDB version whatever their DOUBLE printing. The exponent of a FLOAT
  * or DOUBLE is within ±330 and a non-zero mantissa has `digits` digits (or is 10^digits after
- * rounding up), so the integer is unambiguous, and it fits a BIGINT (|mantissa| ≤ 10^15).
- * 0 is 0 (no other value is); DOUBLE values below 1e-290 are printed unrounded, prefixed with
- * '~' (10^k would overflow). One integer instead of a `<mantissa>e<exponent>` string halves
- * the cost of the expression, which is evaluated once per row per chunk.
+ * rounding up), so the integer is unambiguous. 0 is 0 (no other value is).
+ * - FLOAT: the integer is below 2^31, so DOUBLE arithmetic holds it exactly and prints it as
+ *   plain digits; no CASTs (they cost more than the rest of the expression).
+ * - DOUBLE: |mantissa| ≤ 10^15 needs BIGINT; values below 1e-290 are printed unrounded,
+ *   prefixed with '~' (10^k would overflow).
+ * One integer instead of a `<mantissa>e<exponent>` string halves the cost of the expression,
+ * which is evaluated once per row per chunk.
  */
 function mysqlRound(col: string, digits: number, tiny: boolean): string {
+  if (!tiny) {
+    // FLOAT cannot go below 1.4e-45, so 10^(digits - 1 - exponent) never overflows for it.
+    const exp = `FLOOR(LOG10(ABS(${col})))`;
+    return `IF(${col} = 0, 0, ROUND(${col} * POW(10, ${digits - 1} - ${exp})) * 1000 + ${exp})`;
+  }
   const exp = `CAST(FLOOR(LOG10(ABS(${col}))) AS SIGNED)`;
   const rounded = `CAST(ROUND(${col} * POW(10, ${digits - 1} - ${exp})) AS SIGNED) * 1000 + ${exp}`;
-  // FLOAT cannot go below 1.4e-45, so 10^(digits - 1 - exponent) never overflows for it.
-  return tiny ? `CASE WHEN ${col} = 0 THEN 0 WHEN ABS(${col}) < 1e-290 THEN CONCAT('~', ${col}) ELSE ${rounded} END` : `IF(${col} = 0, 0, ${rounded})`;
+  return `CASE WHEN ${col} = 0 THEN 0 WHEN ABS(${col}) < 1e-290 THEN CONCAT('~', ${col}) ELSE ${rounded} END`;
 }
 
 /** Character sets whose bytes already are the text's UTF-8 bytes (utf8mb3 is a subset of utf8mb4). */
@@ -111,35 +118,32 @@ export function mysqlRow(plan: TablePlan): string {
 /** A binary 0xFF: a bare X'FF' would be converted to the columns' utf8mb4 and refused. */
 const MYSQL_SEPARATOR = "CAST(X'FF' AS BINARY)";
 
-/** The session variable the row string is kept in between its two CRC32s (see below). */
-export const MYSQL_ROW_VARIABLE = '@promigrate_row';
-
 /**
- * The row's 64-bit hash as BIGINT UNSIGNED: `CRC32(row) << 32 | CRC32(REVERSE(row))`, the row
- * string built once per row (assigned to a session variable; the operands of `|` are evaluated
- * left to right on MySQL and MariaDB). It replaces the first half of the row's MD5: MD5, hex and CONV
- * cost more per row than building the row string and both CRC32s together.
+ * The row's hash, summed per chunk: `CRC32(CRC32(row))`, the CRC32 of the normalised row
+ * string, then the CRC32 of that number's decimal text. The row string is built once per row
+ * (building it is most of the cost; pt-table-checksum builds the same string).
  *
- * Why two CRC32s and why that is enough: a CRC is linear — for two rows of equal length,
- * CRC(a) ⊕ CRC(b) depends only on a ⊕ b. One CRC32 summed over a chunk would let two rows
- * with the same change at the same distance from the end of the row (a status column that is
- * last, changed in two rows of equal length) cancel with probability up to 1/2 per differing
- * CRC bit, and leaves 2^-32 per change. The CRC32 of the reversed bytes is a second linear map
- * whose differences depend on the distance from the *start* of the row, so:
- * - a change confined to at most 32 consecutive bits of a row (a burst) is always seen by each
- *   CRC on its own (the guarantee of any 32-bit CRC);
- * - otherwise a change is missed only if it lies in the kernel of both linear maps: for rows of
- *   equal length that is a 64-bit condition (probability 2^-64 for a random change), and rows of
- *   different lengths differ in the affine part of both CRCs as well;
- * - the chunk digest is the exact (unbounded) SUM of the 64-bit values, not their XOR: equal
- *   changes in several rows do not cancel pairwise; they cancel only if the carries of all
- *   their differing bits cancel too (probability ≈ 2^-w for w differing bits, w ≈ 32 for a
- *   typical change seen by both CRCs).
- * Rows listed at the leaves of the bisection are compared by MD5, so a chunk that differs is
- * classified row by row with a cryptographic hash.
+ * Why the outer CRC32: a CRC is linear — for two rows of equal length, CRC(a) ⊕ CRC(b) depends
+ * only on a ⊕ b. The same change at the same place of two rows (a status column that is last,
+ * changed in two rows of equal length) flips the same bits of both rows' CRC32; pt-table-checksum's
+ * BIT_XOR then always cancels them, and even an exact SUM cancels when the two rows' CRCs have
+ * those bits set in opposite ways (probability 2^-w for w flipped bits, often only 2^-16). The
+ * CRC32 of the decimal text is a fixed scramble that is neither XOR- nor add-linear, so equal
+ * changes in several rows move the sum by unrelated amounts. What that costs and guarantees:
+ * - a changed row goes unseen only if its 32-bit value is unchanged (the inner CRC32 collides,
+ *   or the outer one does): about 2^-32 per changed chunk, CRC32's own strength; an unchanged
+ *   value would hide it from any aggregate;
+ * - several changed rows cancel only if the changes of their values sum to zero: about 2^-32;
+ * - the chunk digest is COUNT(*) and the exact (DECIMAL) SUM of the values, not their XOR, so
+ *   even equal values do not cancel pairwise.
+ * It costs about a tenth more than pt-table-checksum's BIT_XOR(CRC32(row)) per row, against half
+ * again for the two-CRC32 64-bit value of digest algorithm 2 (which needed a session variable
+ * to build the row once, a syntax MySQL 8 deprecates). Rows listed at the leaves of the
+ * bisection are compared by MD5, so a chunk that differs is classified row by row with a
+ * cryptographic hash.
  */
-export function mysqlRowHash64(plan: TablePlan): string {
-  return `(CRC32(${MYSQL_ROW_VARIABLE} := ${mysqlRow(plan)}) << 32 | CRC32(REVERSE(${MYSQL_ROW_VARIABLE})))`;
+export function mysqlRowHash(plan: TablePlan): string {
+  return `CRC32(CRC32(${mysqlRow(plan)}))`;
 }
 
 const PG_PLAIN = new Set([

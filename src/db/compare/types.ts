@@ -214,7 +214,7 @@ export interface TablePlan {
 
 export interface Digest {
   rows: number;
-  /** Exact sum of the rows' 64-bit hashes, as decimal text. */
+  /** Exact sum of the rows' hashes, as decimal text. */
   sum: string;
   /** Tables without a key: exact sum of squares of another 28-bit hash piece. */
   squares?: string;

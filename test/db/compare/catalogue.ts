@@ -97,8 +97,8 @@ export function catalogue(engine: Engine): CatalogueCase[] {
     },
     {
       // A CRC is linear: the same change at the same place of two rows of equal length changes
-      // both rows' CRC32 by the same bits; summed (not XORed) and with the reversed row's CRC32
-      // as well, the two changes do not cancel.
+      // both rows' CRC32 by the same bits; scrambled by a second CRC32 and summed (not XORed),
+      // the two changes do not cancel.
       table: 'same_change_twice',
       about: 'the same change in the last column of two rows of equal length in one chunk',
       columns: `id ${INT} PRIMARY KEY, qty ${INT}, status ${VARCHAR}`,
