@@ -235,7 +235,12 @@ const verifySchema = z.strictObject({
   url: httpUrlField().optional(),
   expectedStatus: int(100, 599, 'an HTTP status').default(200),
   bodyMatch: text('expected text the page must contain').optional(),
-  chunkRows: int(100, 10_000_000).default(10_000).meta({ description: 'Rows per checksum chunk when comparing source and target' }),
+  chunkRows: int(100, 10_000_000)
+    .default(1_000_000)
+    .meta({
+      description:
+        'The most rows in one checksum chunk when comparing source and target; chunks start at 10 000 rows (or this, when smaller), grow towards 0.5 s each while both sides match, and start small again after a chunk that differs',
+    }),
   recheckDelaySeconds: int(0, 3600)
     .default(5)
     .meta({ description: 'While CDC runs: wait this long and re-check a differing chunk before calling it different (0: no re-check)' }),

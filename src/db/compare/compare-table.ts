@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { UsageError } from '../../errors.js';
 import type { Clock } from '../../clock.js';
 import { bisect } from './bisect.js';
-import { FULL_RANGE, nextChunk } from './chunks.js';
+import { chunkPlanner, FULL_RANGE, type ChunkPlanner } from './chunks.js';
 import { digestsEqual, emptyMismatches, MismatchSink } from './mismatches.js';
 import { compareGroups } from './nopk.js';
 import { planTable, type PlannedTable } from './plan.js';
@@ -31,15 +31,21 @@ import type {
 } from './types.js';
 
 /**
- * The chunk digest's algorithm, kept in checkpoints: 3 = MySQL/MariaDB scrambled CRC32 and
- * FLOAT rounding without CASTs (2 was a pair of CRC32s; 1, implied by a checkpoint without the
+ * The chunk digest's algorithm, kept in checkpoints: 3 = MySQL/MariaDB scrambled CRC32 (2 was a pair of CRC32s; 1, implied by a checkpoint without the
  * field, the first half of the MD5). PostgreSQL digests did not change, but one number for both
  * keeps the rule simple: another number starts afresh.
  */
 export const DIGEST_ALGORITHM = 3;
 
-/** Adaptive chunks never shrink below this share of chunkRows (nor below 2 rows). */
+/** The first chunk's rows (fewer when chunkRows is smaller); later ones are sized by time. */
+export const FIRST_CHUNK_ROWS = 10_000;
+
+/** Adaptive chunks never shrink below this share of the first chunk (nor below 2 rows). */
 const MIN_CHUNK_SHARE = 0.01;
+
+/** The first chunk: FIRST_CHUNK_ROWS, or chunkRows when that is smaller or sizing by time is off. */
+export const firstChunkRows = (settings: Pick<TableSettings, 'chunkRows' | 'chunkTimeMs'>): number =>
+  settings.chunkTimeMs > 0 ? Math.min(settings.chunkRows, FIRST_CHUNK_ROWS) : settings.chunkRows;
 
 export interface TableSettings {
   chunkRows: number;
@@ -59,6 +65,8 @@ interface Run {
   state: TableCheckpoint;
   source: TableReader;
   target: TableReader;
+  /** Bounds of the scan's chunks, on the source. */
+  planner: ChunkPlanner;
   sink: MismatchSink;
 }
 
@@ -100,14 +108,14 @@ async function checkpoint(run: Run, started: number, elapsedBefore: number): Pro
 /**
  * The next chunk's rows: scaled by how long the last chunk took against chunkTimeMs (on the
  * slower side, digests only), at most doubled or divided by 10 at a time, within
- * [MIN_CHUNK_SHARE × chunkRows, chunkRows]. Chunks with no rows or that went too fast to time
- * leave the size as it is.
+ * [MIN_CHUNK_SHARE × the first chunk, chunkRows]. Chunks with no rows or that went too fast
+ * to time leave the size as it is.
  */
 export function adaptChunkRows(current: number, rows: number, elapsedMs: number, settings: Pick<TableSettings, 'chunkRows' | 'chunkTimeMs'>): number {
   if (settings.chunkTimeMs <= 0 || rows === 0 || elapsedMs < 1) return current;
   const wanted = (current * settings.chunkTimeMs) / elapsedMs;
   const bounded = Math.min(current * 2, Math.max(current / 10, wanted));
-  const least = Math.max(2, Math.ceil(settings.chunkRows * MIN_CHUNK_SHARE));
+  const least = Math.max(2, Math.ceil(firstChunkRows(settings) * MIN_CHUNK_SHARE));
   return Math.max(Math.min(least, settings.chunkRows), Math.min(settings.chunkRows, Math.round(bounded)));
 }
 
@@ -119,26 +127,30 @@ async function timed<T>(work: Promise<T>): Promise<[T, number]> {
 
 async function scan(run: Run, save: () => Promise<void>): Promise<void> {
   const { state, settings } = run;
-  let chunkRows = settings.chunkRows;
-  let range = state.phase === 'scan' ? await nextChunk(run.source, state.lastKey, chunkRows) : null;
+  let chunkRows = firstChunkRows(settings);
+  let range = state.phase === 'scan' ? await run.planner.next(state.lastKey, chunkRows) : null;
   while (range) {
     settings.signal?.throwIfAborted();
     const current = range;
-    // The source looks up the next chunk's bound while the target is still digesting this one;
-    // that bound is sized from the chunks timed so far (this one's time sizes the one after).
+    // The source plans the next chunk while the target is still digesting this one; it is
+    // sized from the chunks timed so far (this one's time sizes the one after).
     const sizeForNext = chunkRows;
     const [[[source, sourceMs], next], [target, targetMs]] = await Promise.all([
       (async () => {
         const digest = await timed(run.source.digest(current));
-        return [digest, current.upper === null ? null : await nextChunk(run.source, current.upper, sizeForNext)] as const;
+        run.planner.observe(current, digest[0].rows);
+        return [digest, current.upper === null ? null : await run.planner.next(current.upper, sizeForNext)] as const;
       })(),
       timed(run.target.digest(current)),
     ]);
-    chunkRows = adaptChunkRows(chunkRows, Math.max(source.rows, target.rows), Math.max(sourceMs, targetMs), settings);
+    const equal = digestsEqual(source, target);
+    // Differences cluster (a load that went wrong, a CDC gap): after a differing chunk, chunks
+    // start small again, where narrowing one down costs little; while they match they grow.
+    chunkRows = equal ? adaptChunkRows(chunkRows, Math.max(source.rows, target.rows), Math.max(sourceMs, targetMs), settings) : firstChunkRows(settings);
     state.chunks++;
     state.rows.source += source.rows;
     state.rows.target += target.rows;
-    if (!digestsEqual(source, target)) state.pending.push({ ...current, source, target });
+    if (!equal) state.pending.push({ ...current, source, target });
     if (current.upper === null) state.phase = 'verify';
     else state.lastKey = current.upper;
     await save();
@@ -285,11 +297,13 @@ export async function compareTable(
     );
   }
   const state = resumable ? structuredClone(resumeFrom) : freshState(ref);
+  const source = sides.source.reader(sidePlan(planned.plan, sourceShape), ref.schema, ref.table, stats);
   const run: Run = {
     settings,
     state,
-    source: sides.source.reader(sidePlan(planned.plan, sourceShape), ref.schema, ref.table, stats),
+    source,
     target: sides.target.reader(sidePlan(planned.plan, targetShape), ref.targetSchema, ref.table, stats),
+    planner: chunkPlanner(planned.plan, source),
     sink: new MismatchSink(state.mismatches, settings.sampleKeys),
   };
   const elapsedBefore = state.elapsedMs;

@@ -120,6 +120,12 @@ class MysqlReader implements TableReader {
     return rows[0] ? toKey(rows[0], this.plan.key.length) : null;
   }
 
+  async lastKey(): Promise<Key | null> {
+    const desc = this.plan.key.map((c) => `${q(c.name)} DESC`).join(', ');
+    const rows = await this.#rows(`SELECT ${this.#keys} FROM ${this.#from} ORDER BY ${desc} LIMIT 1`);
+    return rows[0] ? toKey(rows[0], this.plan.key.length) : null;
+  }
+
   async firstKeys(range: KeyRange, limit: number): Promise<Key[]> {
     if (limit <= 0) return [];
     const w = this.#where(range);

@@ -93,6 +93,12 @@ class PgReader implements TableReader {
     return rows[0] ?? null;
   }
 
+  async lastKey(): Promise<Key | null> {
+    const desc = this.plan.key.map((c) => `${q(c.name)} DESC`).join(', ');
+    const rows = await this.#rows(`SELECT ${this.#keys} FROM ${this.#from} ORDER BY ${desc} LIMIT 1`);
+    return rows[0] ?? null;
+  }
+
   async firstKeys(range: KeyRange, limit: number): Promise<Key[]> {
     if (limit <= 0) return [];
     const w = rangeWhere(dialect, this.plan.key, range);

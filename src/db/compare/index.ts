@@ -9,38 +9,19 @@ import { systemClock } from '../../clock.js';
 import { UsageError } from '../../errors.js';
 import type { ConnectionSpec } from '../types.js';
 import { compareTable, type TableSettings } from './compare-table.js';
+import { DEFAULT_CHUNK_ROWS, DEFAULT_CHUNK_TIME_MS, DEFAULT_LEAF_ROWS, DEFAULT_RECHECK, DEFAULT_SAMPLE_KEYS, positive } from './settings.js';
+import { family, openSide } from './sides.js';
 import type { CompareOptions, CompareResult, Side, TableCheckpoint, TableRef, TableResult } from './types.js';
 
 export type * from './types.js';
 export { DOUBLE_SIGNIFICANT_DIGITS, FLOAT_SIGNIFICANT_DIGITS } from './types.js';
 export { DIGEST_ALGORITHM } from './compare-table.js';
+export { checksumTable, type TableChecksum } from './checksum.js';
 
-export const DEFAULT_CHUNK_ROWS = 10_000;
-export const DEFAULT_CHUNK_TIME_MS = 500;
-export const DEFAULT_LEAF_ROWS = 64;
-export const DEFAULT_SAMPLE_KEYS = 10;
-export const DEFAULT_RECHECK = { delayMs: 5_000, attempts: 1 } as const;
-
-const family = (spec: ConnectionSpec): 'mysql' | 'postgres' => (spec.engine === 'postgres' ? 'postgres' : 'mysql');
-
-async function openSide(spec: ConnectionSpec): Promise<Side> {
-  return family(spec) === 'postgres'
-    ? (await import('./digest-postgres.js')).openPostgresSide(spec)
-    : (await import('./digest-mysql.js')).openMysqlSide(spec);
-}
+export { DEFAULT_CHUNK_ROWS, DEFAULT_CHUNK_TIME_MS, DEFAULT_LEAF_ROWS, DEFAULT_RECHECK, DEFAULT_SAMPLE_KEYS } from './settings.js';
 
 const sameTable = (cp: TableCheckpoint, ref: TableRef): boolean =>
   cp.schema === ref.schema && cp.table === ref.table && cp.targetSchema === (ref.targetSchema ?? ref.schema);
-
-function positive(name: string, value: number | undefined, fallback: number, min = 1): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) {
-    throw new UsageError(`The comparison setting ${name} must be a whole number of at least ${min} (got ${value}).`, {
-      hint: `Give ${name} a value of ${min} or more, or leave it out for the default (${fallback}).`,
-    });
-  }
-  return value;
-}
 
 function settingsOf(opts: CompareOptions, signal: AbortSignal): TableSettings {
   const recheck = opts.recheck ?? DEFAULT_RECHECK;

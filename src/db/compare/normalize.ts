@@ -61,8 +61,9 @@ const MYSQL_LARGE_BINARY = new Set([
  * same on every MySQL/MariaDB version whatever their DOUBLE printing. The exponent of a FLOAT
  * or DOUBLE is within ±330 and a non-zero mantissa has `digits` digits (or is 10^digits after
  * rounding up), so the integer is unambiguous. 0 is 0 (no other value is).
- * - FLOAT: the integer is below 2^31, so DOUBLE arithmetic holds it exactly and prints it as
- *   plain digits; no CASTs (they cost more than the rest of the expression).
+ * - FLOAT: the integer is below 2^31, so DOUBLE arithmetic holds it exactly; one CAST of the
+ *   result (printing an integer costs far less than printing a DOUBLE, and less than casting
+ *   each part).
  * - DOUBLE: |mantissa| ≤ 10^15 needs BIGINT; values below 1e-290 are printed unrounded,
  *   prefixed with '~' (10^k would overflow).
  * One integer instead of a `<mantissa>e<exponent>` string halves the cost of the expression,
@@ -72,7 +73,7 @@ function mysqlRound(col: string, digits: number, tiny: boolean): string {
   if (!tiny) {
     // FLOAT cannot go below 1.4e-45, so 10^(digits - 1 - exponent) never overflows for it.
     const exp = `FLOOR(LOG10(ABS(${col})))`;
-    return `IF(${col} = 0, 0, ROUND(${col} * POW(10, ${digits - 1} - ${exp})) * 1000 + ${exp})`;
+    return `CAST(IF(${col} = 0, 0, ROUND(${col} * POW(10, ${digits - 1} - ${exp})) * 1000 + ${exp}) AS SIGNED)`;
   }
   const exp = `CAST(FLOOR(LOG10(ABS(${col}))) AS SIGNED)`;
   const rounded = `CAST(ROUND(${col} * POW(10, ${digits - 1} - ${exp})) AS SIGNED) * 1000 + ${exp}`;

@@ -151,14 +151,16 @@ export interface CompareOptions {
   target: ConnectionSpec;
   tables: TableRef[];
   /**
-   * Rows per chunk on the source (default 10 000): the first chunk's size and the most a chunk
-   * holds; fewer when chunks take longer than `chunkTimeMs`.
+   * The most rows a chunk holds on the source (default 1 000 000). The first chunk has 10 000
+   * (or chunkRows when smaller); while chunks match, the next ones are sized by `chunkTimeMs`;
+   * after one that differs (narrowing it down costs about its size again) they start at 10 000
+   * again.
    */
   chunkRows?: number;
   /**
    * Adaptive chunk size: the rows of the next chunk are scaled so a chunk takes about this long
-   * on the slower side, between 1 % of `chunkRows` and `chunkRows` (default 500 ms; 0 keeps every
-   * chunk at `chunkRows`).
+   * on the slower side, between 1 % of the first chunk and `chunkRows` (default 500 ms, as
+   * pt-table-checksum's --chunk-time; 0 keeps every chunk at `chunkRows`).
    */
   chunkTimeMs?: number;
   /** A differing range is split until it holds at most this many rows, then listed (default 64). */
@@ -238,6 +240,8 @@ export interface TableReader {
   count(): Promise<number>;
   /** The key `offset` rows into the range, in key order; null when the range is shorter. */
   keyAt(range: KeyRange, offset: number): Promise<Key | null>;
+  /** The table's last key in key order; null when it is empty. */
+  lastKey(): Promise<Key | null>;
   firstKeys(range: KeyRange, limit: number): Promise<Key[]>;
   rowHashes(range: KeyRange, limit: number): Promise<RowHash[]>;
   /** Tables without a key: (row hash, copies) for the whole table, ascending by hash, streamed. */

@@ -12,6 +12,7 @@ describe.each(['mariadb', 'postgres'] as Engine[])('bisection keeps memory flat 
       target: pair.spec('target'),
       tables: [{ schema: pair.schema.source, table, targetSchema: pair.schema.target }],
       chunkRows: ROWS,
+      chunkTimeMs: 0, // one chunk of ROWS rows: the point is bisecting inside it
       leafRows: 64,
       recheck: { delayMs: 0, attempts: 0 },
     });

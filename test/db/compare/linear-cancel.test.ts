@@ -54,7 +54,7 @@ describe('compareTables — equal changes that cancel in a plain CRC32 sum (mari
   });
 
   it('the comparison reports both rows as changed', async () => {
-    const result = await compareTables({ source: pair.spec('source'), target: pair.spec('target'), tables: [ref()], chunkRows: 100_000, recheck: { delayMs: 0, attempts: 0 } });
+    const result = await compareTables({ source: pair.spec('source'), target: pair.spec('target'), tables: [ref()], chunkRows: 100_000, chunkTimeMs: 0, recheck: { delayMs: 0, attempts: 0 } });
     const t = result.tables[0]!;
     expect(t.chunks.total).toBe(1);
     expect(t.mismatches.changed.keys).toEqual(ids.map((id) => [String(id)]));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rangeWhere, type KeyDialect } from '../../../src/db/compare/chunks.js';
 import { subtractDigest } from '../../../src/db/compare/mismatches.js';
-import { adaptChunkRows } from '../../../src/db/compare/compare-table.js';
+import { adaptChunkRows, firstChunkRows } from '../../../src/db/compare/compare-table.js';
 import { mysqlRow, mysqlRowHash, pgRow } from '../../../src/db/compare/normalize.js';
 import type { ColumnInfo, TablePlan } from '../../../src/db/compare/types.js';
 
@@ -64,7 +64,7 @@ describe('MySQL string columns and floats', () => {
   it('rounds FLOAT and DOUBLE to one integer (mantissa × 1000 + exponent); only DOUBLE needs the tiny-value branch', () => {
     const floats: TablePlan = { columns: [col('f', 'float'), col('d', 'double')], nullable: new Set(), key: [] };
     const row = mysqlRow(floats);
-    expect(row).toContain('IF(`f` = 0, 0, ROUND(`f` * POW(10, 5 - FLOOR(LOG10(ABS(`f`))))) * 1000 + FLOOR(LOG10(ABS(`f`))))');
+    expect(row).toContain('CAST(IF(`f` = 0, 0, ROUND(`f` * POW(10, 5 - FLOOR(LOG10(ABS(`f`))))) * 1000 + FLOOR(LOG10(ABS(`f`)))) AS SIGNED)');
     expect(row).toContain("CASE WHEN `d` = 0 THEN 0 WHEN ABS(`d`) < 1e-290 THEN CONCAT('~', `d`) ELSE CAST(ROUND(`d` * POW(10, 14 - ");
   });
 
@@ -88,6 +88,18 @@ describe('adaptive chunk size', () => {
     expect(adaptChunkRows(1000, 1000, 100, settings)).toBe(2000);
     expect(adaptChunkRows(8000, 8000, 100, settings)).toBe(10_000);
     expect(adaptChunkRows(10_000, 10_000, 10, settings)).toBe(10_000);
+  });
+
+  it('starts at 10 000 rows (or chunkRows when smaller, or when sizing by time is off) and grows towards the time target up to chunkRows', () => {
+    expect(firstChunkRows({ chunkRows: 1_000_000, chunkTimeMs: 500 })).toBe(10_000);
+    expect(firstChunkRows({ chunkRows: 500, chunkTimeMs: 500 })).toBe(500);
+    expect(firstChunkRows({ chunkRows: 1_000_000, chunkTimeMs: 0 })).toBe(1_000_000);
+    const big = { chunkRows: 1_000_000, chunkTimeMs: 500 };
+    expect(adaptChunkRows(10_000, 10_000, 8, big)).toBe(20_000);
+    expect(adaptChunkRows(640_000, 640_000, 300, big)).toBe(1_000_000);
+    expect(adaptChunkRows(400_000, 400_000, 400, big)).toBe(500_000);
+    // Slow rows: down to 1 % of the first chunk, not of the much larger cap.
+    expect(adaptChunkRows(1000, 1000, 60_000, big)).toBe(100);
   });
 
   it('keeps the size for empty or untimeable chunks, and when turned off', () => {
