@@ -75,8 +75,12 @@ export interface ChunkPlanner {
 
 const INTEGER_KEY_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'int2', 'int4', 'int8']);
 
-/** Below this many source rows per key value, chunks are walked (keys too sparse to step through). */
-const MIN_STEP_DENSITY = 1 / 16;
+/**
+ * Below this many source rows per key value, chunks are walked (keys too sparse to step
+ * through). It also bounds how far a step can overshoot: at most 1 / MIN_STEP_DENSITY times the
+ * rows asked, when a sparse stretch is followed by a dense one.
+ */
+const MIN_STEP_DENSITY = 1 / 4;
 
 /** Every bound found by an index walk (nextChunk): any key. */
 class WalkPlanner implements ChunkPlanner {
@@ -93,8 +97,8 @@ class WalkPlanner implements ChunkPlanner {
  * (the walk costs about a tenth of a digest per row). The first chunk, the first after a
  * resume, and any after a chunk whose keys were sparse (below MIN_STEP_DENSITY, e.g. a gap) are
  * walked. Past the source's last key (read once) the chunk is unbounded above. A density that
- * changes from one chunk to the next only makes a chunk bigger or smaller than asked (at most
- * 1 / MIN_STEP_DENSITY times); the time-based sizing corrects the next one.
+ * changes from one chunk to the next only makes a chunk bigger (at most 1 / MIN_STEP_DENSITY
+ * times) or smaller than asked; the next one is sized from what this one held.
  */
 class StepPlanner implements ChunkPlanner {
   #density: number | undefined;

@@ -58,7 +58,7 @@ describe('chunk planner', () => {
     expect(chunks[0]!.range.lower).toBeNull();
     for (let i = 1; i < chunks.length; i++) expect(chunks[i]!.range.lower).toEqual(chunks[i - 1]!.range.upper);
     expect(chunks.at(-1)!.range.upper).toBeNull();
-    expect(Math.max(...chunks.map((c) => c.rows))).toBeLessThanOrEqual(100 * 16);
+    expect(Math.max(...chunks.map((c) => c.rows))).toBeLessThanOrEqual(100 * 4);
     expect(calls.keyAt).toBeGreaterThan(2);
     expect(calls.keyAt).toBeLessThan(chunks.length);
   });
