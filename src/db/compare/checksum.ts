@@ -75,12 +75,14 @@ export async function checksumTable(spec: ConnectionSpec, ref: { schema: string;
     }
     const { plan } = planTable(shape, shape);
     plan.convertToUtf8 = false;
-    const stats: CompareStats = { queries: 0, rowsFetched: 0, maxRowsPerQuery: 0 };
+    const stats: CompareStats = { queries: 0, rowsFetched: 0, maxRowsPerQuery: 0, scanMs: 0 };
     const reader = side.reader(plan, ref.schema, ref.table, stats);
     let total: Digest;
     let chunks = 1;
+    const scanStarted = performance.now();
     if (plan.key.length === 0) total = await reader.digest(FULL_RANGE);
     else ({ total, chunks } = await walk(reader, chunkPlanner(plan, reader), settings, opts.signal));
+    stats.scanMs = Math.round(performance.now() - scanStarted);
     return {
       schema: ref.schema,
       table: ref.table,

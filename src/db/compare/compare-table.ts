@@ -285,7 +285,7 @@ export async function compareTable(
   const planned = planTable(sourceShape, targetShape);
   const [encSource, encTarget] = await Promise.all([sides.source.encoding(), sides.target.encoding()]);
   planned.plan.convertToUtf8 = encSource !== encTarget;
-  const stats: CompareStats = { queries: 0, rowsFetched: 0, maxRowsPerQuery: 0 };
+  const stats: CompareStats = { queries: 0, rowsFetched: 0, maxRowsPerQuery: 0, scanMs: 0 };
   // A checkpoint taken under another key (the table was altered since) cannot be continued.
   const keyWidth = planned.plan.key.length;
   const resumable = resumeFrom && (resumeFrom.digest ?? 1) === DIGEST_ALGORITHM && [resumeFrom.lastKey, ...resumeFrom.pending.flatMap((p) => [p.lower, p.upper])].every((k) => k === null || k.length === keyWidth);
@@ -315,7 +315,9 @@ export async function compareTable(
     else if (!sourceShape) await oneSided(run, run.target, 'extra', keyed);
     else if (!keyed) await compareWithoutKey(run, save);
     else {
+      const scanStarted = performance.now();
       await scan(run, save);
+      stats.scanMs = Math.round(performance.now() - scanStarted);
       await recheck(run, save);
       await bisectPending(run, save);
       state.phase = 'done';

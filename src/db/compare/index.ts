@@ -92,11 +92,12 @@ export async function compareTables(opts: CompareOptions): Promise<CompareResult
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed) throw opts.signal?.aborted ? opts.signal.reason : failed.reason;
 
-  const stats = { queries: 0, rowsFetched: 0, maxRowsPerQuery: 0 };
+  const stats = { queries: 0, rowsFetched: 0, maxRowsPerQuery: 0, scanMs: 0 };
   for (const r of results) {
     stats.queries += r.stats.queries;
     stats.rowsFetched += r.stats.rowsFetched;
     stats.maxRowsPerQuery = Math.max(stats.maxRowsPerQuery, r.stats.maxRowsPerQuery);
+    stats.scanMs += r.stats.scanMs;
   }
   return { tables: results, differs: results.some((r) => r.status !== 'equal'), durationMs: Math.round(performance.now() - started), stats };
 }

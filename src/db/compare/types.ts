@@ -58,6 +58,8 @@ export interface CompareStats {
   rowsFetched: number;
   /** The most rows one query returned: stays ≤ ~2 × leafRows however large a chunk is. */
   maxRowsPerQuery: number;
+  /** Milliseconds this run spent scanning chunks (both sides at once), not re-checking or bisecting. */
+  scanMs: number;
 }
 
 export interface TableResult {
