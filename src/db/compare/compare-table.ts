@@ -31,9 +31,10 @@ import type {
 } from './types.js';
 
 /**
- * The chunk digest's algorithm, kept in checkpoints: 3 = MySQL/MariaDB scrambled CRC32 (2 was a pair of CRC32s; 1, implied by a checkpoint without the
- * field, the first half of the MD5). PostgreSQL digests did not change, but one number for both
- * keeps the rule simple: another number starts afresh.
+ * The chunk digest's algorithm, kept in checkpoints: 3 = MySQL/MariaDB scrambled CRC32 (2 was
+ * a pair of CRC32s; 1, implied by a checkpoint without the field, the first half of the MD5).
+ * PostgreSQL digests did not change, but one number for both keeps the rule simple: another
+ * number starts afresh.
  */
 export const DIGEST_ALGORITHM = 3;
 
