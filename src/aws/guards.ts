@@ -8,6 +8,7 @@
  */
 import { isMutatingOperation } from './sandbox/faults.js';
 import { operationOf, serviceOfClient, type SdkClientLike } from './sandbox/middleware.js';
+import { isSecretKey, REDACTED, redactUrlPasswords } from '../state/audit.js';
 
 /** A mutating AWS call was attempted during --dry-run: a bug in a step, never the operator's fault. */
 export class DryRunViolation extends Error {
@@ -90,21 +91,19 @@ export function addAuditHook(client: SdkClientLike, audit: AuditSink, logger?: G
   );
 }
 
-const SECRET_KEY = /pass(word|phrase)?$|password|secretstring|secretbinary|secretaccesskey|sessiontoken|private_?key|userdata|credentials?$|authtoken/i;
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
 const MAX_STRING = 256;
 
-/** A JSON-safe copy of the input with secrets replaced and bulky values summarised. */
+/** A JSON-safe copy of the input with secrets replaced (the audit log's own rule) and bulky values summarised. */
 export function auditParams(input: unknown): Record<string, unknown> {
   const out = summarise(input, 0);
   return out !== null && typeof out === 'object' && !Array.isArray(out) ? (out as Record<string, unknown>) : {};
 }
 
 function summarise(value: unknown, depth: number, key = ''): unknown {
-  if (key && SECRET_KEY.test(key)) return '[redacted]';
+  if (key && isSecretKey(key)) return REDACTED;
   if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'string') {
-    const clean = value.replace(URL_PASSWORD, '$1[redacted]@');
+    const clean = redactUrlPasswords(value);
     return clean.length > MAX_STRING ? `[${clean.length} characters]` : clean;
   }
   if (value instanceof Date) return value.toISOString();

@@ -69,8 +69,8 @@ export async function readAudit(stateDir: string): Promise<AuditEntry[]> {
   return entries;
 }
 
-/** Keys whose values are secrets. */
-const SECRET_KEY = /pass|secret|token|credential|private_?key|api_?key/i;
+/** Keys whose values are secrets (EC2 UserData is a boot script, which often carries one). */
+const SECRET_KEY = /pass|secret|token|credential|private_?key|api_?key|user_?data/i;
 /**
  * Keys that match SECRET_KEY but hold references, not secrets: ARNs and secret ids point to
  * Secrets Manager, `*Env` names an environment variable, and ClientToken/NextToken-style
@@ -86,13 +86,16 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) && !REFERENCE_KEY.test(key);
 }
 
+/** `value` with the password of every `scheme://user:password@` in it replaced by "[redacted]". */
+export const redactUrlPasswords = (value: string): string => value.replace(URL_PASSWORD, `$1${REDACTED}@`);
+
 /** A deep copy of `value` with the value of every secret-named key (at any depth) and URL passwords replaced by "[redacted]". */
 export function redactSecrets<T>(value: T): T {
   return redact(value, new WeakSet()) as T;
 }
 
 function redact(value: unknown, seen: WeakSet<object>): unknown {
-  if (typeof value === 'string') return value.replace(URL_PASSWORD, `$1${REDACTED}@`);
+  if (typeof value === 'string') return redactUrlPasswords(value);
   if (typeof value !== 'object' || value === null) return value;
   if (seen.has(value)) return '[circular]';
   seen.add(value);

@@ -126,6 +126,8 @@ describe('redactSecrets', () => {
     ['tokenValue', true],
     ['credential', true],
     ['PrivateKey', true],
+    ['UserData', true],
+    ['SecretBinary', true],
     ['ClientToken', false],
     ['client_token', false],
     ['NextToken', false],
