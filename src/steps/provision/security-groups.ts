@@ -3,7 +3,10 @@
  * - `sg.app`: the web tier; the database trusts it. Created with no ingress and the default
  *   egress; after that its rules are the web tier's business (never added, never pruned).
  * - `sg.dms`: no ingress; egress only to the source database (host/32 when it is an IP) on
- *   its port, and to `sg.db` on the engine port. The default allow-all egress is revoked.
+ *   its port, and to `sg.db` on the engine port — plus HTTPS when DMS reads the source's
+ *   password from Secrets Manager itself (source.secretArn with dms.secretsAccessRoleArn):
+ *   Secrets Manager has no fixed addresses or managed prefix list, so that egress is
+ *   0.0.0.0/0 on 443 only. The default allow-all egress is revoked.
  * - `sg.db`: ingress on the engine port only from `sg.app`, `sg.dms` (and `sg.bastion`),
  *   by group reference, never from a CIDR; no egress.
  * - `sg.bastion` (with network.bastion): SSH only from network.adminCidr, which must be a /32.
@@ -56,6 +59,9 @@ export function bastionAdminCidr(config: MigrationConfig): string {
   return cidr;
 }
 
+/** DMS fetches the source password from Secrets Manager itself (see sync/endpoints.ts). */
+const dmsReadsSecret = (config: MigrationConfig): boolean => Boolean(config.source.secretArn && config.dms.secretsAccessRoleArn);
+
 function sourcePeer(host: string): Pick<RuleSpec, 'cidr' | 'cidrIpv6'> {
   const family = isIP(host);
   return family === 4 ? { cidr: `${host}/32` } : family === 6 ? { cidrIpv6: `${host}/128` } : { cidr: '0.0.0.0/0' };
@@ -93,6 +99,9 @@ function specs(config: MigrationConfig): GroupSpec[] {
             ...sourcePeer(t.config.source.host),
             description: `DMS to source database ${t.config.source.host}`,
           },
+          ...(dmsReadsSecret(t.config)
+            ? [{ groupId: self, egress: true, protocol: 'tcp' as const, port: 443, cidr: '0.0.0.0/0', description: 'DMS to AWS Secrets Manager (HTTPS): the source password' }]
+            : []),
         ],
       }),
     },

@@ -66,6 +66,17 @@ describe('security groups against the sandbox', () => {
     });
   });
 
+  it('opens HTTPS egress from DMS only when DMS reads the source password from Secrets Manager itself', async () => {
+    const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/source-AbCdEf';
+    const config = testConfig({
+      source: { passwordEnv: undefined, secretArn },
+      dms: { secretsAccessRoleArn: 'arn:aws:iam::123456789012:role/dms-secrets' },
+    });
+    const { ec2, tasks, h } = await setup(config);
+    await applyTasks(h, tasks());
+    expect((await ruleTable(ec2))['sg.dms']).toEqual(['out tcp 3306-3306 10.20.0.5/32', 'out tcp 3306-3306 sg.db', 'out tcp 443-443 0.0.0.0/0']);
+  });
+
   it('converges drifted rules: adds the missing, revokes what promigrate did not ask for', async () => {
     const config = testConfig({ network: BASTION });
     const { ec2, tasks, h, again } = await setup(config);
