@@ -72,6 +72,9 @@ export function sourceEndpointParams(t: TaskContext, opts: EndpointOptions = {})
   }
   const viaSecret = Boolean(source.secretArn && opts.secretsAccessRoleArn);
   if (source.secretArn && !viaSecret) warnings.push('source.secretArn: no Secrets Manager access role for DMS is configured, so promigrate reads the secret and passes the password to DMS.');
+  if (viaSecret && t.config.network.natGateways === 'none') {
+    warnings.push('dms.secretsAccessRoleArn: DMS reads the source password from Secrets Manager over HTTPS, and with network.natGateways none its private subnets have no way out: add a Secrets Manager VPC endpoint, or the endpoint test will time out.');
+  }
   const settings: Record<string, unknown> = viaSecret ? { SecretsManagerSecretId: source.secretArn, SecretsManagerAccessRoleArn: opts.secretsAccessRoleArn } : {};
   const input: CreateEndpointCommandInput = {
     EndpointIdentifier: endpointId(t.project, 'source'),

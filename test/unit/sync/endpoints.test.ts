@@ -88,6 +88,9 @@ describe('endpoint parameters', () => {
     const noRole = sourceEndpointParams(s.t);
     expect(noRole.password?.shown).toBe(`(from secret ${arn})`);
     expect(noRole.warnings.join()).toMatch(/no Secrets Manager access role/);
+    expect(viaDms.warnings.join()).not.toMatch(/VPC endpoint/);
+    const noNat = harness({ source: { passwordEnv: undefined, secretArn: arn }, network: { natGateways: 'none' } } as never);
+    expect(sourceEndpointParams(noNat.t, { secretsAccessRoleArn: 'arn:aws:iam::123456789012:role/dms-secrets' }).warnings.join()).toMatch(/natGateways none.*Secrets Manager VPC endpoint/);
   });
 
   it('target: the RDS address, master user, RDS-managed password read at call time, FK checks off', async () => {
