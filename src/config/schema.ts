@@ -241,6 +241,9 @@ const verifySchema = z.strictObject({
       description:
         'The most rows in one checksum chunk when comparing source and target; chunks start at 10 000 rows (or this, when smaller), grow towards 0.5 s each while both sides match, and start small again after a chunk that differs',
     }),
+  parallelTables: int(1, 16)
+    .default(1)
+    .meta({ description: 'Tables compared at once; each holds one read-only connection to the source and one to the target' }),
   recheckDelaySeconds: int(0, 3600)
     .default(5)
     .meta({ description: 'While CDC runs: wait this long and re-check a differing chunk before calling it different (0: no re-check)' }),

@@ -44,6 +44,7 @@ verify:
   url: http://www.example.com/
   bodyMatch: Shop
   chunkRows: 500
+  parallelTables: 2
 dns:
   hostedZone: example.com
   record: www.example.com

@@ -50,7 +50,7 @@ export async function compareData(ctx: StepContext, only?: string[]): Promise<Da
   const resume = tables.map((t) => state.tables[keyOf(t)]).filter((x): x is TableCheckpoint => x !== undefined);
   const database = ctx.config.source.databases[0]!;
   const [source, target] = await Promise.all([sourceSpec(ctx, database), targetSpec(ctx, database)]);
-  const { recheckDelaySeconds, chunkRows } = ctx.config.verify;
+  const { recheckDelaySeconds, chunkRows, parallelTables } = ctx.config.verify;
   if (ctx.config.dms.migrationType !== 'full-load' && recheckDelaySeconds > 0) {
     notes.push(`CDC may still be running: a chunk that differed was compared again after ${recheckDelaySeconds} s before it was called different.`);
   }
@@ -60,6 +60,7 @@ export async function compareData(ctx: StepContext, only?: string[]): Promise<Da
     target,
     tables,
     chunkRows,
+    concurrency: parallelTables,
     recheck: { delayMs: recheckDelaySeconds * 1000, attempts: recheckDelaySeconds > 0 ? 1 : 0 },
     clock: ctx.clock,
     signal: ctx.signal,

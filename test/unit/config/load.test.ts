@@ -50,7 +50,7 @@ describe('defaults', () => {
       cdcStableSamples: 3,
     });
     expect(config.dns).toBeUndefined();
-    expect(config.verify).toEqual({ expectedStatus: 200, chunkRows: 1_000_000, recheckDelaySeconds: 5 });
+    expect(config.verify).toEqual({ expectedStatus: 200, chunkRows: 1_000_000, parallelTables: 1, recheckDelaySeconds: 5 });
     expect(config.sandbox).toEqual({});
   });
 
