@@ -212,6 +212,13 @@ const dnsSchema = z
     newTarget: text('expected a hostname, an IP address or alias:<AWS DNS name>', undefined, (v) =>
       v.startsWith('alias:') ? isHostname(v.slice(6)) : isHost(v),
     ).optional(),
+    aliasHostedZoneId: text('expected a Route 53 hosted zone id such as Z2FDTNDATAQYW2', HOSTED_ZONE_ID)
+      .optional()
+      .meta({ description: 'AliasTarget.HostedZoneId of an alias: target promigrate cannot derive (API Gateway, Elastic Beanstalk, VPC endpoint…)' }),
+    createIfMissing: z
+      .boolean(says('expected true or false'))
+      .default(false)
+      .meta({ description: 'dns.record does not exist yet: cutover creates it (simple strategy only) and rollback deletes it' }),
     strategy: oneOf(['simple', 'weighted']).default('simple'),
     weights: z
       .array(int(1, 100), says('expected a list of percentages such as [10, 50, 100]'))
@@ -228,6 +235,9 @@ const dnsSchema = z
     const zone = v.hostedZone;
     if (!HOSTED_ZONE_ID.test(zone) && v.record !== zone && !v.record.endsWith(`.${zone}`)) {
       ctx.addIssue({ code: 'custom', path: ['record'], message: `${v.record} is not inside the hosted zone ${zone}` });
+    }
+    if (v.createIfMissing && v.strategy === 'weighted') {
+      ctx.addIssue({ code: 'custom', path: ['createIfMissing'], message: 'a weighted ramp shifts traffic from an existing record; a new name is created with strategy: simple' });
     }
   });
 

@@ -73,13 +73,13 @@ const audit = (cwd: string): Array<{ step: string; operation: string; params?: R
   auditText(cwd).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const changes = (cwd: string) => audit(cwd).filter((e) => e.operation === 'route53:ChangeResourceRecordSets');
 
-async function recordNow(cwd: string): Promise<ResourceRecordSet[]> {
+async function recordNow(cwd: string, name = 'www.example.com.'): Promise<ResourceRecordSet[]> {
   const { sandbox, clients } = await makeSandbox({ worldPath: join(cwd, '.promigrate/sandbox.json') });
   try {
     const r53 = await clients.route53;
     const zone = (await r53.send(new ListHostedZonesByNameCommand({ DNSName: 'example.com' }))).HostedZones![0]!;
     const sets = (await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone.Id }))).ResourceRecordSets ?? [];
-    return sets.filter((r) => r.Name === 'www.example.com.');
+    return sets.filter((r) => r.Name === name);
   } finally {
     await sandbox.close();
   }
@@ -258,6 +258,31 @@ describe('promigrate cutover (sandbox)', () => {
       await admin.query('SET GLOBAL read_only = OFF');
       await appConn.end();
     }
+  });
+
+  it('a new name (dns.createIfMissing) aliased to an endpoint promigrate cannot derive (dns.aliasHostedZoneId): created, then deleted by rollback', async () => {
+    const API = '  newTarget: alias:d-abc123xyz.execute-api.us-east-1.amazonaws.com\n  aliasHostedZoneId: Z1UJRXOUMOOFQ8\n';
+    const yaml = (extra: string) => config(API + extra).replace('record: www.example.com', 'record: shop.example.com');
+    const cwd = workspace(API);
+    writeFileSync(join(cwd, 'promigrate.yaml'), yaml(''));
+    const before = auditText(cwd);
+    const refused = await cli(cwd, ['cutover', '--yes']);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('error: shop.example.com has no A, AAAA or CNAME record in the hosted zone example.com: there is nothing to cut over from.');
+    expect(auditText(cwd)).toBe(before);
+
+    writeFileSync(join(cwd, 'promigrate.yaml'), yaml('  createIfMissing: true\n'));
+    const r = await cli(cwd, ['cutover', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(stateOf(cwd).steps.cutover.checkpoints.prepare.image.recordSets).toEqual([]);
+    expect(await recordNow(cwd, 'shop.example.com.')).toEqual([
+      { Name: 'shop.example.com.', Type: 'A', AliasTarget: { HostedZoneId: 'Z1UJRXOUMOOFQ8', DNSName: 'd-abc123xyz.execute-api.us-east-1.amazonaws.com.', EvaluateTargetHealth: false } },
+    ]);
+    expect(changes(cwd)).toHaveLength(1); // nothing to lower: just the switch
+
+    const back = await cli(cwd, ['rollback', '--yes']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(await recordNow(cwd, 'shop.example.com.')).toEqual([]);
   });
 
   it('bad input: a missing hosted zone and a CNAME at the apex → exit 2, one sentence, nothing changed', async () => {

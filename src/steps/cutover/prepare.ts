@@ -38,7 +38,7 @@ export interface PreparePlan {
 export async function planPrepare(ctx: StepContext, s: CutoverScope): Promise<PreparePlan> {
   const saved = savedPrepare(ctx);
   const listed = await currentSets(s);
-  const image = saved?.image ?? rollbackImage(s.scope, listed);
+  const image = saved?.image ?? rollbackImage(s.scope, listed, { allowMissing: s.dns.createIfMissing });
   const ttlBatch = ttlLoweringBatch(s.scope, listed, s.dns.ttl);
   return { image, ...(ttlBatch ? { ttlBatch } : {}), waitSeconds: ttlBatch ? maxTtlSeconds(image.recordSets) : 0 };
 }
@@ -47,7 +47,7 @@ export async function prepare(ctx: StepContext, s: CutoverScope): Promise<Prepar
   const clock = ctx.clock;
   let cp = savedPrepare(ctx);
   if (!cp) {
-    const image = rollbackImage(s.scope, await currentSets(s));
+    const image = rollbackImage(s.scope, await currentSets(s), { allowMissing: s.dns.createIfMissing });
     cp = { zone: { id: s.scope.zoneId, name: s.scope.zoneName }, image, savedAt: new Date(clock.now()).toISOString() };
     await ctx.checkpoint(PREPARE, cp);
     ctx.io.notify({ level: 'info', code: 'cutover.image', message: `Saved the rollback image of ${s.dns.record}: ${image.recordSets.length} record set(s).` });

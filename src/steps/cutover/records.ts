@@ -68,7 +68,7 @@ export function currentAddressSets(scope: DnsScope, listed: readonly ResourceRec
   const name = display(scope.record);
   if (sets.length === 0 && !opts.allowMissing) {
     throw new UsageError(`${name} has no A, AAAA or CNAME record in the hosted zone ${display(scope.zoneName)}: there is nothing to cut over from.`, {
-      hint: `Check dns.record and dns.hostedZone (the zone must be the one that serves ${name}); if the name is new, say so so that cutover creates it.`,
+      hint: `Check dns.record and dns.hostedZone (the zone must be the one that serves ${name}); if the name is new, set dns.createIfMissing: true and cutover creates it.`,
     });
   }
   const managed = sets.find((r) => r.TrafficPolicyInstanceId !== undefined);

@@ -9,7 +9,8 @@ import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { changeRecordSets, waitInsync } from '../../aws/route53-retry.js';
 import { ExitCode, PromigrateError } from '../../errors.js';
 import type { StepContext } from '../../engine/step.js';
-import { weightedBatches, simpleSwitchBatch, type PlannedBatch } from './batches.js';
+import type { DnsConfig } from '../../config/schema.js';
+import { weightedBatches, simpleSwitchBatch, type PlannedBatch, type SwitchOptions } from './batches.js';
 import { display } from './names.js';
 import { addressSets, applyChanges, setKey } from './records.js';
 import { currentSets, newTargetOf, type CutoverScope } from './scope.js';
@@ -58,15 +59,22 @@ const canonical = (sets: readonly ResourceRecordSet[], name: string) =>
 export const sameSets = (a: readonly ResourceRecordSet[], b: readonly ResourceRecordSet[], name: string): boolean =>
   JSON.stringify(canonical(a, name)) === JSON.stringify(canonical(b, name));
 
+/** dns.aliasHostedZoneId and dns.createIfMissing, as the batch builders take them. */
+export const switchOptions = (dns: DnsConfig): SwitchOptions => ({
+  ...(dns.aliasHostedZoneId ? { aliasHostedZoneId: dns.aliasHostedZoneId } : {}),
+  allowMissing: dns.createIfMissing,
+});
+
 /** The batches for this config from the live record sets. */
 export function planSwitch(s: CutoverScope, listed: ResourceRecordSet[]): Omit<SwitchCheckpoint, 'done' | 'held'> {
   const target = newTargetOf(s.dns);
   const from = addressSets(s.scope.record, listed);
+  const opts = switchOptions(s.dns);
   if (s.dns.strategy === 'simple') {
-    const batch = simpleSwitchBatch(s.scope, listed, target, s.dns.ttl);
+    const batch = simpleSwitchBatch(s.scope, listed, target, s.dns.ttl, opts);
     return { strategy: 'simple', from, batches: [{ weight: 100, batch, after: applyChanges(from, batch.Changes ?? []) }] };
   }
-  return { strategy: 'weighted', from, batches: weightedBatches(s.scope, listed, target, s.dns.weights, s.dns.ttl) };
+  return { strategy: 'weighted', from, batches: weightedBatches(s.scope, listed, target, s.dns.weights, s.dns.ttl, opts) };
 }
 
 export function savedSwitch(ctx: StepContext): SwitchCheckpoint | undefined {

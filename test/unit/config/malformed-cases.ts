@@ -77,6 +77,8 @@ export const cases: Case[] = [
   { name: 'weight out of range', input: (c) => (c.dns.weights = [0, 100]), path: 'dns.weights[0]', says: 'between 1 and 100' },
   { name: 'TTL out of range', input: (c) => (c.dns.ttl = 200000), path: 'dns.ttl', says: 'between 0 and 172800 (got 200000)' },
   { name: 'bad new target', input: (c) => (c.dns.newTarget = 'alias:'), path: 'dns.newTarget', says: 'alias:<AWS DNS name>' },
+  { name: 'bad alias hosted zone id', input: (c) => (c.dns.aliasHostedZoneId = 'execute-api'), path: 'dns.aliasHostedZoneId', says: 'expected a Route 53 hosted zone id' },
+  { name: 'new name with a weighted ramp', input: (c) => ((c.dns.createIfMissing = true), (c.dns.strategy = 'weighted')), path: 'dns.createIfMissing', says: 'a new name is created with strategy: simple' },
   { name: 'bad verify URL', input: (c) => (c.verify.url = 'ftp://example.com'), path: 'verify.url', says: 'expected an http:// or https:// URL' },
   { name: 'expected status out of range', input: (c) => (c.verify.expectedStatus = 99), path: 'verify.expectedStatus', says: 'between 100 and 599' },
   { name: 'sandbox.targetUrl with a password', input: (c) => (c.sandbox = { targetUrl: 'mysql://admin:s3cret@127.0.0.1:3307/shop' }), path: 'sandbox.targetUrl', says: 'must not contain a password' },
