@@ -111,6 +111,8 @@ async function applyStep(env: RunEnvironment, ctx: StepContext, step: Step): Pro
   });
   const activity = io.activity(`step.${step.id}`, `${step.id}: ${step.title}`);
   try {
+    // Ctrl-C while the status was being saved: do not start the step at all.
+    env.signal.throwIfAborted();
     const outputs = await abortable(step.apply(ctx), env.signal);
     await store.update((draft) => {
       const entry = draft.steps[step.id]!;
@@ -192,7 +194,12 @@ function refuseMissingDependencies(
  * own signal-aware waits stop too) so state can be saved and the lock released at once.
  */
 function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // The call has started all the same: its own rejection (the same cancellation, as a rule)
+    // must not surface as an unhandled rejection, which would kill the process mid-save.
+    work.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });

@@ -12,7 +12,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/demo/emb
 import { DEMO_ACCEPTED_RISKS } from '../../src/demo/run-demo.js';
 import { pgliteTarget, seedShop } from '../../src/demo/seed-shop.js';
 import { DEMO_PASSWORD_ENV, demoConfig } from '../../src/demo/workspace.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { collect, runCli, spawnCli, type CliResult } from '../helpers/cli.js';
 import { adminConnection } from '../helpers/db/mariadb.js';
 import { projectInventory } from '../helpers/project-inventory.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
@@ -39,12 +39,32 @@ function filesUnder(dir: string): Array<{ path: string; text: string }> {
 describe('promigrate demo', () => {
   afterAll(removeTempDirs);
 
-  it('runs all five steps on a fresh machine, verify finds the data identical, and no secret is written or printed', async () => {
+  it('runs all five steps on a fresh machine (after a Ctrl-C mid-sync, resumed), verify finds the data identical, and no secret is written or printed', async () => {
     const dir = join(tempDir(), 'ws');
+    // Ctrl-C once sync is under way: exit 130, the embedded servers stopped, the workspace kept.
+    const child = spawnCli(['demo', '--dir', dir], { cwd: tempDir(), env });
+    const interrupted = collect(child);
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes('✓ provision: done')) resolve();
+      });
+      child.on('close', () => resolve());
+    });
+    child.kill('SIGINT');
+    const cut = await interrupted;
+    expect(cut.code, cut.stderr).toBe(130);
+    expect(cut.stdout + cut.stderr).toContain('Run the same command again to resume.');
+    expect(cut.stdout + cut.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, '.promigrate/lock'))).toBe(false);
+
     const r = await cli(tempDir(), ['demo', '--dir', dir]);
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout + r.stderr;
-    for (const step of STEPS) expect(out).toContain(`✓ ${step}: done`);
+    expect(out).toContain(`Resuming the demo workspace ${dir}`);
+    expect(out).not.toMatch(/✓ (assess|provision): done/);
+    for (const step of STEPS.slice(2)) expect(out).toContain(`✓ ${step}: done`);
     expect(out).toContain('verify: VERIFIED: source and target are identical, DNS and the app check out');
     expect(out).toMatch(/The migration took .* of simulated AWS time/);
     const reports = join(dir, '.promigrate/reports');
@@ -54,7 +74,7 @@ describe('promigrate demo', () => {
     expect(report.data.tables.reduce((n: number, t: { rows: { source: number } }) => n + t.rows.source, 0)).toBe(100_000);
     for (const f of filesUnder(join(dir, '.promigrate'))) expect(f.text.includes(SECRET), f.path).toBe(false);
     expect(readFileSync(join(dir, 'promigrate.yaml'), 'utf8')).not.toContain(SECRET);
-    expect(out).not.toContain(SECRET);
+    expect(out + cut.stdout + cut.stderr).not.toContain(SECRET);
 
     const again = await cli(tempDir(), ['demo', '--dir', dir]);
     expect(again.code, again.stderr).toBe(0);
