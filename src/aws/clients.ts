@@ -22,7 +22,7 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { STSClient } from '@aws-sdk/client-sts';
-import { addAuditHook, addDryRunGuard, type AuditSink, type GuardLogger } from './guards.js';
+import { addAuditHook, addDryRunGuard, type AuditIntentSink, type AuditSink, type GuardLogger } from './guards.js';
 import type { Sandbox } from './sandbox/index.js';
 import type { SdkClientLike } from './sandbox/middleware.js';
 
@@ -37,6 +37,8 @@ export interface AwsClientOptions {
   dryRun: boolean;
   sandbox?: Sandbox;
   audit?: AuditSink;
+  /** Journals each mutating call before it is sent (with `audit`). */
+  auditIntent?: AuditIntentSink;
   logger?: GuardLogger;
 }
 
@@ -83,7 +85,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     const client = new Client(clientConfig(opts));
     if (opts.sandbox) opts.sandbox.attach(client);
     if (opts.dryRun) addDryRunGuard(client);
-    if (opts.audit) addAuditHook(client, opts.audit, opts.logger);
+    if (opts.audit) addAuditHook(client, opts.audit, opts.logger, opts.auditIntent);
     return client;
   };
 

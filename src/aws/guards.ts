@@ -25,11 +25,19 @@ export interface AuditRecord {
   resultId?: string;
   /** A call AWS refused (after the SDK's retries): `ok` otherwise. */
   outcome?: 'ok' | 'error';
+  /** The id of the call's journal note, when one was written. */
+  callId?: string;
   /** The error's name and message, for a refused call. */
   error?: string;
 }
 
 export type AuditSink = (entry: AuditRecord) => void | Promise<void>;
+
+/**
+ * Before a mutating call is sent: a durable note that it is being sent (state/audit-journal.ts);
+ * returns the call id its AuditRecord then carries.
+ */
+export type AuditIntentSink = (intent: Pick<AuditRecord, 'operation' | 'params'>) => Promise<string>;
 
 export interface GuardLogger {
   warn(message: string): void;
@@ -53,7 +61,7 @@ export function addDryRunGuard(client: SdkClientLike): void {
 
 const isDryRunRefusal = (err: unknown): boolean => (err as { name?: string } | null)?.name === 'DryRunViolation';
 
-export function addAuditHook(client: SdkClientLike, audit: AuditSink, logger?: GuardLogger): void {
+export function addAuditHook(client: SdkClientLike, audit: AuditSink, logger?: GuardLogger, intend?: AuditIntentSink): void {
   const service = serviceOfClient(client);
   const record = async (entry: AuditRecord): Promise<void> => {
     try {
@@ -68,6 +76,11 @@ export function addAuditHook(client: SdkClientLike, audit: AuditSink, logger?: G
       async (args: { input: unknown }) => {
         const operation = operationOf(context);
         const mutating = isMutatingOperation(operation);
+        const named = `${service}:${operation}`;
+        // Written before the call is sent: a kill before its line below still leaves a trace.
+        // Unlike the line, a note that cannot be written stops the call (nothing was sent yet).
+        const callId = mutating && intend ? await intend({ operation: named, params: auditParams(args.input) }) : undefined;
+        const withId = (entry: AuditRecord): AuditRecord => (callId === undefined ? entry : { ...entry, callId });
         let result: { output?: unknown };
         try {
           result = await next(args);
@@ -75,15 +88,15 @@ export function addAuditHook(client: SdkClientLike, audit: AuditSink, logger?: G
           // A refused mutating call is part of the record too (what was attempted, and why it failed).
           if (mutating && !isDryRunRefusal(err)) {
             const e = err as { name?: string; message?: string };
-            await record({ operation: `${service}:${operation}`, params: auditParams(args.input), outcome: 'error', error: `${e.name ?? 'Error'}: ${e.message ?? String(err)}` });
+            await record(withId({ operation: named, params: auditParams(args.input), outcome: 'error', error: `${e.name ?? 'Error'}: ${e.message ?? String(err)}` }));
           }
           throw err;
         }
         if (mutating) {
-          const entry: AuditRecord = { operation: `${service}:${operation}`, params: auditParams(args.input) };
+          const entry: AuditRecord = { operation: named, params: auditParams(args.input) };
           const resultId = findId(result.output) ?? findId(args.input);
           if (resultId !== undefined) entry.resultId = resultId;
-          await record(entry);
+          await record(withId(entry));
         }
         return result;
       },

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import type { MigrationConfig } from '../config/schema.js';
 import { appendAudit } from '../state/audit.js';
+import { settleAuditIntent, writeAuditIntent } from '../state/audit-journal.js';
 import { createAwsClients, type AwsClients } from './clients.js';
 import type { Sandbox } from './sandbox/index.js';
 
@@ -55,8 +56,9 @@ export async function openAwsRuntime(opts: AwsRuntimeOptions): Promise<AwsRuntim
         maxAttempts: aws.maxAttempts,
         dryRun,
         ...(sandbox ? { sandbox } : {}),
-        audit: (entry) =>
-          appendAudit(stateDir, {
+        auditIntent: (intent) => writeAuditIntent(stateDir, { time: new Date().toISOString(), step: stepId, ...intent }),
+        audit: async (entry) => {
+          await appendAudit(stateDir, {
             time: new Date().toISOString(),
             step: stepId,
             operation: entry.operation,
@@ -64,7 +66,10 @@ export async function openAwsRuntime(opts: AwsRuntimeOptions): Promise<AwsRuntim
             ...(entry.resultId !== undefined ? { resultId: entry.resultId } : {}),
             outcome: entry.outcome ?? 'ok',
             ...(entry.error !== undefined ? { error: entry.error } : {}),
-          }),
+            ...(entry.callId !== undefined ? { callId: entry.callId } : {}),
+          });
+          if (entry.callId !== undefined) await settleAuditIntent(stateDir, entry.callId);
+        },
         logger: { warn: opts.warn },
       });
       made.push(clients);

@@ -5,6 +5,7 @@ import { applyOverrides, loadConfig } from '../config/load.js';
 import type { MigrationConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { acquireLock, type StateLock } from '../state/lock.js';
+import { recoverAuditIntents } from '../state/audit-journal.js';
 import { readStateFile } from '../state/read.js';
 import { statePaths } from '../state/paths.js';
 import { StateStore } from '../state/store.js';
@@ -66,6 +67,14 @@ export async function openSession(globals: GlobalOptions, io: IoHost, command: s
   try {
     const store = await StateStore.openOrCreate(globals.stateDir, { project, configHash: loaded.hash, toolVersion: TOOL_VERSION });
     checkProject(store.data, project, globals.stateDir);
+    const interrupted = await recoverAuditIntents(globals.stateDir);
+    if (interrupted > 0) {
+      io.notify({
+        level: 'warn',
+        code: 'audit.interrupted',
+        message: `The last run stopped while ${interrupted} AWS call(s) were in flight; they are in the audit log as "interrupted" (this run checks what exists).`,
+      });
+    }
     if (store.data.configHash !== loaded.hash) {
       io.notify({ level: 'info', code: 'config.changed', message: `${loaded.path} changed since the last run; using the new version` });
       await store.update((draft) => {

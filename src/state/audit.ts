@@ -16,8 +16,14 @@ export interface AuditEntry {
   params?: Record<string, unknown>;
   /** Id of what was created or changed. */
   resultId?: string;
-  outcome: 'ok' | 'error';
+  /**
+   * `interrupted`: promigrate stopped after sending the call and before recording its answer
+   * (written by the next run from the call's journal note; see audit-journal.ts).
+   */
+  outcome: 'ok' | 'error' | 'interrupted';
   error?: string;
+  /** Links an AWS call's line to its journal note. */
+  callId?: string;
 }
 
 /** Appends one entry (redacted). A kill mid-append can leave at most a partial last line, which readers skip. */

@@ -6,6 +6,8 @@ export interface StatePaths {
   backup: string;
   lock: string;
   audit: string;
+  /** Notes of mutating calls being sent (see state/audit-journal.ts). */
+  auditPending: string;
   reports: string;
 }
 
@@ -17,6 +19,7 @@ export function statePaths(stateDir: string): StatePaths {
     backup: backupPathFor(join(stateDir, 'state.json')),
     lock: join(stateDir, 'lock'),
     audit: join(stateDir, 'audit.jsonl'),
+    auditPending: join(stateDir, 'audit-pending'),
     reports: join(stateDir, 'reports'),
   };
 }

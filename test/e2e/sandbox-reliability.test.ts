@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
@@ -98,6 +98,7 @@ describe('the sandbox reliability harness', () => {
     'kill -9 after mutating call %s, resume → exactly one of everything',
     async (_label, points) => {
       const cwd = workspace();
+      let crashes = 0;
       for (const n of points) {
         const crashed = await run(cwd, { PROMIGRATE_SANDBOX_CRASH_AFTER: String(n) });
         if (crashed.signal === null) {
@@ -106,11 +107,19 @@ describe('the sandbox reliability harness', () => {
           break;
         }
         expect(crashed.signal).toBe('SIGKILL');
+        crashes++;
         stateParses(cwd);
       }
       const resumed = await run(cwd);
       expect(resumed.code, resumed.stderr).toBe(0);
       await expectExactWorld(cwd);
+      // The kill came after AWS (the sandbox) carried out the call and before promigrate wrote
+      // its audit line: the journal note made the next run write it as interrupted, so every
+      // call made has exactly one line.
+      const audit = readFileSync(join(cwd, '.promigrate/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(audit).toHaveLength((await countWorld(join(cwd, '.promigrate'), 'harness')).mutatingCalls);
+      expect(audit.filter((a) => a.outcome === 'interrupted')).toHaveLength(crashes);
+      expect(readdirSync(join(cwd, '.promigrate/audit-pending'))).toEqual([]);
     },
   );
 

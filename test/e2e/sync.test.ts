@@ -175,7 +175,9 @@ describe('promigrate sync (sandbox, real MariaDB source and target)', () => {
     const resumed = await cli(cwd, ['sync', '--yes']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout + resumed.stderr).toMatch(/already (starting|running); watching it/);
-    expect(calls(cwd, 'dms:StartReplicationTask')).toHaveLength(0);
+    // The start's journal note became an interrupted line; nothing was started again.
+    expect(resumed.stdout + resumed.stderr).toContain('The last run stopped while 1 AWS call(s) were in flight');
+    expect(calls(cwd, 'dms:StartReplicationTask').map((c) => [c.params?.StartReplicationTaskType, (c as { outcome?: string }).outcome])).toEqual([['start-replication', 'interrupted']]);
     const [running] = await tasksIn(cwd);
     expect(running!.ReplicationTaskStartDate).toEqual(startedAt);
 
@@ -190,7 +192,7 @@ describe('promigrate sync (sandbox, real MariaDB source and target)', () => {
     const afterStop = await cli(cwd, ['sync', '--yes']);
     expect(afterStop.code, afterStop.stderr).toBe(0);
     expect(afterStop.stdout + afterStop.stderr).toContain('Starting the replication task with resume-processing (it was stopped).');
-    expect(calls(cwd, 'dms:StartReplicationTask').map((c) => c.params?.StartReplicationTaskType)).toEqual(['resume-processing']);
+    expect(calls(cwd, 'dms:StartReplicationTask').map((c) => c.params?.StartReplicationTaskType)).toEqual(['start-replication', 'resume-processing']);
     expect(await tasksIn(cwd)).toHaveLength(1);
     // Finished tables are not loaded again by resume-processing.
     const [[{ n }]] = (await admin.query(`SELECT COUNT(*) AS n FROM ${targetDb}.orders`)) as unknown as [[{ n: number }]];
