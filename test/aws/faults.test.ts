@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CreateVpcCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { faultsFromEnv, FaultInjector, isMutatingOperation, mulberry32 } from '../../src/aws/sandbox/faults.js';
+import { faultsFromEnv, FaultInjector, isMutatingOperation, MAX_THROTTLE_STREAK, mulberry32 } from '../../src/aws/sandbox/faults.js';
 import { UsageError } from '../../src/errors.js';
 import { makeSandbox } from '../helpers/sandbox.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
@@ -65,6 +65,27 @@ describe('fault configuration', () => {
     const injector = new FaultInjector({ throttle: 1 }, 1);
     expect(injector.beforeCall('dms', 'DescribeReplicationTasks')?.name).toBe('ThrottlingException');
     expect(injector.beforeCall('ec2', 'DescribeVpcs')?.httpStatusCode).toBe(503);
+  });
+});
+
+describe('injected throttling is transient', () => {
+  it('throttles one request at most MAX_THROTTLE_STREAK times in a row, each request on its own sequence', () => {
+    const always = new FaultInjector({ throttle: 1 }, 1);
+    const attempts = (input: unknown) => Array.from({ length: 6 }, () => always.beforeCall('rds', 'DescribeDBInstances', input)?.name ?? 'ok');
+    expect(MAX_THROTTLE_STREAK).toBe(2);
+    expect(attempts({ DBInstanceIdentifier: 'a' })).toEqual(['Throttling', 'Throttling', 'ok', 'Throttling', 'Throttling', 'ok']);
+    // Another request is not let through by the first one's success, nor held back by its streak.
+    expect(always.beforeCall('rds', 'DescribeDBInstances', { DBInstanceIdentifier: 'b' })?.name).toBe('Throttling');
+
+    // Interleaving other calls does not change which attempts of a request are throttled.
+    const alone = new FaultInjector({ throttle: 0.5 }, 9);
+    const mixed = new FaultInjector({ throttle: 0.5 }, 9);
+    const seq = (f: FaultInjector, noise: boolean) =>
+      Array.from({ length: 20 }, (_, i) => {
+        if (noise) f.beforeCall('ec2', 'DescribeVpcs', { n: i });
+        return f.beforeCall('dms', 'DescribeReplicationTasks', {})?.name ?? 'ok';
+      });
+    expect(seq(mixed, true)).toEqual(seq(alone, false));
   });
 });
 

@@ -8,6 +8,10 @@
  *       Probability (0–1) that any call, reads included, fails with the service's throttling
  *       error — EC2 `RequestLimitExceeded` (HTTP 503); RDS, Route 53 and STS `Throttling`
  *       (400); DMS and Secrets Manager `ThrottlingException` (400). The SDK retries these.
+ *       Injected throttling is transient: the same request (operation and input) is throttled
+ *       at most MAX_THROTTLE_STREAK times in a row, so the SDK's retries always get it
+ *       through. Each request draws from its own seeded sequence, so which calls are throttled
+ *       does not depend on how parallel calls happen to interleave.
  *   PROMIGRATE_SANDBOX_FAIL=Operation:count:ErrorName[,…]
  *       The named operation fails `count` times with `ErrorName`, then succeeds. The operation
  *       may be qualified with its service (`ec2:CreateVpc:1:InternalError`). Names containing
@@ -125,21 +129,47 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** Throttles in a row for one request, at most: fewer than the SDK's default 3 attempts. */
+export const MAX_THROTTLE_STREAK = 2;
+
+/** FNV-1a: a request's key → a 32-bit seed offset. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 export class FaultInjector {
-  readonly random: () => number;
+  private readonly seed: number;
   private readonly remaining: FailRule[];
+  /** Per request key: its own random sequence and its current run of throttles. */
+  private readonly requests = new Map<string, { random: () => number; streak: number }>();
   private mutations = 0;
 
   constructor(
     readonly config: FaultConfig,
     fallbackSeed: number,
   ) {
-    this.random = mulberry32(config.seed ?? fallbackSeed);
+    this.seed = config.seed ?? fallbackSeed;
     this.remaining = (config.fail ?? []).map((r) => ({ ...r }));
   }
 
+  private throttles(key: string, p: number): boolean {
+    let r = this.requests.get(key);
+    if (!r) {
+      r = { random: mulberry32((this.seed ^ hash32(key)) >>> 0), streak: 0 };
+      this.requests.set(key, r);
+    }
+    if (r.streak < MAX_THROTTLE_STREAK && r.random() < p) {
+      r.streak++;
+      return true;
+    }
+    r.streak = 0;
+    return false;
+  }
+
   /** The error to throw instead of running this call, if any. Consumes FAIL counts. */
-  beforeCall(service: ServiceName, operation: string): SimError | undefined {
+  beforeCall(service: ServiceName, operation: string, input?: unknown): SimError | undefined {
     const rule = this.remaining.find(
       (r) => r.count > 0 && r.operation === operation && (r.service === undefined || r.service === service),
     );
@@ -148,7 +178,7 @@ export class FaultInjector {
       return injectedError(rule.error, operation);
     }
     const p = this.config.throttle ?? 0;
-    if (p > 0 && this.random() < p) {
+    if (p > 0 && this.throttles(`${service}:${operation}:${JSON.stringify(input ?? {})}`, p)) {
       const t = THROTTLING_ERRORS[service];
       return new SimError(t.name, t.message, {
         httpStatusCode: t.httpStatusCode,

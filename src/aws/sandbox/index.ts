@@ -149,7 +149,7 @@ export async function openSandbox(opts: SandboxOptions): Promise<Sandbox> {
             `The promigrate sandbox does not simulate ${service}:${operation}. Use a real AWS account (or LocalStack) for this operation.`,
           );
         }
-        const injected = faults.beforeCall(service, operation);
+        const injected = faults.beforeCall(service, operation, input);
         if (injected) throw injected;
         const mutating = isMutatingOperation(operation);
         // Failed calls have no effect, as in AWS: undo any partial change a handler made.
