@@ -7,9 +7,14 @@ import { cases, textOf } from '../unit/config/malformed-cases.js';
 
 afterAll(removeTempDirs);
 
+// Every case's message, path and hint are checked in process (test/unit/config/malformed.test.ts);
+// through the real CLI (exit 2, the one-sentence error and hint on stderr, no stack trace,
+// nothing written: one path for every ConfigError) a sample runs: every third case, with `plan`
+// as well as `run`, and every case without a path (syntax errors, with line:col) or not in YAML.
+const sample = cases.filter((c, i) => i % 3 === 0 || !c.path || c.format !== undefined);
+
 describe('a malformed config through the real CLI', () => {
-  // Every case through `run`; `plan` (the same config path, in plan mode) for every third.
-  it.concurrent.each(cases.map((c, i) => ({ ...c, commands: i % 3 === 0 ? ['run', 'plan'] : ['run'] })))('$name → exit 2, names $path, no stack trace, nothing written', async (c) => {
+  it.concurrent.each(sample.map((c, i) => ({ ...c, commands: i % 2 === 0 ? ['run', 'plan'] : ['run'] })))('$name → exit 2, names $path, no stack trace, nothing written', async (c) => {
     const cwd = tempDir();
     const file = `promigrate.${c.format ?? 'yaml'}`;
     writeFileSync(join(cwd, file), textOf(c));
