@@ -108,3 +108,23 @@ export function isAwsServiceError(err: unknown): err is Error & { $fault: 'clien
 export function describeFailure(err: unknown): string {
   return isAwsServiceError(err) ? `${err.name}: ${err.message}` : errorMessage(err);
 }
+
+/** Below this length a secret is masked only where it stands as a whole token (see scrubSecret). */
+const SHORT_SECRET = 6;
+
+/**
+ * `text` with every occurrence of `secret` replaced by `***`, for any message that may reach
+ * the operator, a log or a report (a driver may echo a password back). A short secret such as
+ * "x" is also a piece of ordinary words ("fix", "exit"): masking it there would mangle the
+ * message without protecting anything, so a secret shorter than six characters is masked only
+ * where it is not part of a longer run of letters and digits.
+ */
+export function scrubSecret(text: string, secret: string | undefined): string {
+  if (!secret) return text;
+  if (secret.length >= SHORT_SECRET) return text.split(secret).join('***');
+  const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const wordy = (ch: string): boolean => /[\p{L}\p{N}]/u.test(ch);
+  const before = wordy(secret[0]!) ? '(?<![\\p{L}\\p{N}])' : '';
+  const after = wordy(secret[secret.length - 1]!) ? '(?![\\p{L}\\p{N}])' : '';
+  return text.replace(new RegExp(`${before}${escaped}${after}`, 'gu'), '***');
+}

@@ -4,7 +4,7 @@
  * host, port, user and database, and the driver's own text is only used (scrubbed) as a last
  * resort for codes not listed here.
  */
-import { UsageError } from '../errors.js';
+import { UsageError, scrubSecret } from '../errors.js';
 import type { ConnectionSpec } from './types.js';
 import { TLS_CERT_ERROR_CODES } from './tls-errors.js';
 
@@ -17,11 +17,6 @@ export function isTlsFailure(code: string | undefined): boolean {
 export function errorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
-}
-
-/** Removes the password from driver text, in case a driver ever echoes it. */
-export function scrub(text: string, password: string | undefined): string {
-  return password && password.length >= 3 ? text.split(password).join('***') : text;
 }
 
 export function connectError(err: unknown, spec: ConnectionSpec): UsageError {
@@ -72,6 +67,6 @@ export function connectError(err: unknown, spec: ConnectionSpec): UsageError {
     const reason = code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `the certificate is not for ${spec.host}` : `the server certificate cannot be verified (${code})`;
     return fail(`TLS handshake failed — ${reason}`, 'Point source.tls.caFile at the CA that signed the server certificate (for RDS, the region\'s certificate bundle) and connect with the host name in the certificate; or set source.tls.mode to require to encrypt without verifying.');
   }
-  const detail = err instanceof Error ? scrub(err.message, spec.password) : String(err);
+  const detail = err instanceof Error ? scrubSecret(err.message, spec.password) : String(err);
   return fail(`${code ? `${code}: ` : ''}${detail}`, `Check the connection settings of the source; ${TUNNEL}.`);
 }

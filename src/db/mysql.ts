@@ -4,9 +4,9 @@
  * (variables, grants, replica status, RDS binlog retention, largest LOB sizes).
  */
 import type { Connection } from 'mysql2/promise';
-import { UsageError } from '../errors.js';
+import { UsageError, scrubSecret } from '../errors.js';
 import { openMysqlConnection } from './mysql-connect.js';
-import { errorCode, scrub } from './mysql-errors.js';
+import { errorCode } from './mysql-errors.js';
 import { parseGrants, type Grant } from './mysql-grants.js';
 import { mysqlInventory } from './mysql-inventory.js';
 import { parseMysqlVersion, versionAtLeast } from './mysql-version.js';
@@ -53,7 +53,7 @@ export class MysqlDatabase implements Database {
       const [rows] = await this.conn.query(sql, params);
       return rows as T[];
     } catch (err) {
-      const detail = err instanceof Error ? scrub(err.message, this.spec.password) : String(err);
+      const detail = err instanceof Error ? scrubSecret(err.message, this.spec.password) : String(err);
       throw Object.assign(new Error(`${this.label}: ${detail}`), { code: errorCode(err) });
     }
   }

@@ -1,4 +1,4 @@
-import { UsageError, errorMessage } from '../errors.js';
+import { UsageError, errorMessage, scrubSecret } from '../errors.js';
 import type { ConnectionSpec } from './types.js';
 import { TLS_CERT_ERROR_CODES } from './tls-errors.js';
 
@@ -20,11 +20,6 @@ function codeOf(err: unknown): string {
     }
   }
   return '';
-}
-
-/** Removes the password from any text that may reach the operator. */
-export function redact(text: string, password: string | undefined): string {
-  return password ? text.split(password).join('***') : text;
 }
 
 /**
@@ -88,6 +83,6 @@ export function connectionError(err: unknown, spec: ConnectionSpec): UsageError 
     }
     return { text: `${serverText}${code ? ` (${code})` : ''}; check the host, port, user, database and TLS settings` };
   })();
-  const message = redact(`Cannot connect to ${spec.label}: ${sentence.text}.`, spec.password);
-  return new UsageError(message, sentence.hint === undefined ? {} : { hint: redact(sentence.hint, spec.password) });
+  const message = scrubSecret(`Cannot connect to ${spec.label}: ${sentence.text}.`, spec.password);
+  return new UsageError(message, sentence.hint === undefined ? {} : { hint: scrubSecret(sentence.hint, spec.password) });
 }

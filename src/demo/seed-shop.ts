@@ -14,6 +14,7 @@ import type pg from 'pg';
 import { templatesDir } from '../steps/sync/templates.js';
 import { SHOP_TABLES, SHOP_TOTAL_ROWS, shopRows, type TableRows } from './shop-data.js';
 import { copyChunks, insertStatements } from './sql-values.js';
+import { UsageError } from '../errors.js';
 
 export { SHOP_ROWS, SHOP_TABLES, SHOP_TOTAL_ROWS, LOB_MIN_BYTES, type ShopTable } from './shop-data.js';
 
@@ -89,7 +90,9 @@ export async function seedShop(target: SeedTarget, options: { seed?: number } = 
      WHERE n.nspname = 'public' AND c.relname IN (${names})`,
   );
   if (clash?.names) {
-    throw new Error(`Cannot seed the demo shop: the database already has tables ${String(clash.names)} but no demo marker; use an empty database.`);
+    throw new UsageError(`Cannot seed the demo shop: the database already has tables ${String(clash.names)} but no demo marker.`, {
+      hint: 'Give the demo an empty database (or a new --dir); promigrate never overwrites tables it did not create.',
+    });
   }
   const seed = options.seed ?? SHOP_DEFAULT_SEED;
   const marker = `promigrate demo shop v${SHOP_SEED_VERSION} (seed ${seed}, ${SHOP_TOTAL_ROWS} rows)`;

@@ -11,11 +11,12 @@
  * (A reused pid makes a dead holder look alive: the safe direction; `promigrate unlock` fixes it.)
  */
 import { readFileSync, unlinkSync } from 'node:fs';
-import { link, mkdir, open, stat, unlink } from 'node:fs/promises';
+import { link, open, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockedError } from '../errors.js';
 import { statePaths } from './paths.js';
+import { ensureStateDir } from './state-dir.js';
 
 export interface LockInfo {
   pid: number;
@@ -82,7 +83,7 @@ export class StateLock {
  */
 export async function acquireLock(stateDir: string, command: string, opts: AcquireLockOptions = {}): Promise<StateLock> {
   const path = statePaths(stateDir).lock;
-  await mkdir(stateDir, { recursive: true });
+  await ensureStateDir(stateDir);
   const info: LockInfo = { pid: process.pid, host: hostname(), command, acquiredAt: new Date().toISOString() };
   const deadline = Date.now() + GUARD_STALE_MS + 5_000;
   for (;;) {

@@ -5,9 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { StateError } from '../errors.js';
 import { migrateState, OLDEST_READABLE_SCHEMA } from './migrate.js';
 import { backupPathFor } from './paths.js';
+import { checkStateDir } from './state-dir.js';
 import { STATE_SCHEMA_VERSION, type StateFile } from './types.js';
 import { findStateProblem } from './validate.js';
 
@@ -18,6 +20,7 @@ export async function readStateFile(path: string): Promise<StateFile | undefined
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') await checkStateDir(dirname(path));
     throw new StateError(`Cannot read ${path}: ${(err as Error).message}`, {
       cause: err,
       hint: 'Check the permissions of the state directory (see --state-dir).',

@@ -4,11 +4,12 @@
  * the previous version kept as `state.json.backup`.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { StateError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { atomicReplace, createExclusive, fsyncDir, sweepTempFiles } from './atomic.js';
 import { statePaths } from './paths.js';
+import { ensureStateDir } from './state-dir.js';
 import { parseStateText, readStateFile } from './read.js';
 import { emptyStepState, STATE_SCHEMA_VERSION, type StateFile, type StepState } from './types.js';
 import { findStateProblem } from './validate.js';
@@ -81,7 +82,7 @@ export class StateStore {
   }
 
   static async #tryCreate(stateDir: string, init: StateInit): Promise<StateStore | undefined> {
-    await mkdir(stateDir, { recursive: true });
+    await ensureStateDir(stateDir);
     const now = new Date().toISOString();
     const toolVersion = init.toolVersion ?? TOOL_VERSION;
     const data: StateFile = {

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { MigrationConfig } from '../../../config/schema.js';
+import { UsageError } from '../../../errors.js';
 import { sourceConnectionSpec } from '../../../db/connect.js';
 import type { ConnectionSpec, Engine, Inventory } from '../../../db/types.js';
 import { statePaths } from '../../../state/paths.js';
@@ -25,7 +26,9 @@ function inventoryAt(stateDir: string): Inventory | undefined {
 function envPassword(name: string | undefined, what: string): string | undefined {
   if (!name) return undefined;
   const value = process.env[name];
-  if (value === undefined) throw new Error(`the environment variable ${name} (${what}) is not set`);
+  if (value === undefined) {
+    throw new UsageError(`The environment variable ${name} (${what}) is not set.`, { hint: `Export ${name} with the password, then run the same command again.` });
+  }
   return value;
 }
 
@@ -67,7 +70,9 @@ export function realDataHooks(config: MigrationConfig, stateDir: string): SimHoo
       const target = sandboxTargetSpec(config)!;
       const password = config.source.passwordEnv ? envPassword(config.source.passwordEnv, 'source.passwordEnv') : undefined;
       if (config.source.secretArn && !config.source.passwordEnv) {
-        throw new Error('the sandbox copies real rows only with source.passwordEnv (it does not read Secrets Manager secrets of a real account)');
+        throw new UsageError('The sandbox copies real rows only with source.passwordEnv: it does not read Secrets Manager secrets of a real account.', {
+          hint: 'For a rehearsal, set source.passwordEnv (the password stays in the environment), or leave sandbox.targetUrl out.',
+        });
       }
       const { copyTables } = await import('./full-load.js');
       const bySchema = new Map<string, Array<{ schema: string; table: string }>>();

@@ -4,6 +4,7 @@
  * `reload-target` only for one that has (anything else → InvalidResourceStateFault
  * "Replication Task cannot be started, invalid state"). The lifecycle itself is in progress.ts.
  */
+import { ExitCode, isPromigrateError } from '../../../../errors.js';
 import type { ServiceSimulator, SimContext } from '../../types.js';
 import { date, isValidIdentifier, mergeTags, paginate, upperId } from '../sim-util.js';
 import { FAIL_TABLE, parseTableMappings, selectTables, sourceTables, taskSettings } from './mapping.js';
@@ -111,6 +112,9 @@ async function copyInto(
       if (spec) spec.rows = c.rows;
     }
   } catch (err) {
+    // The sandbox's own configuration is wrong (e.g. a password variable is not set): the
+    // operator's error, not a table failure of a simulated DMS.
+    if (isPromigrateError(err) && err.exitCode === ExitCode.badInput) throw err;
     const table = (err as { table?: string }).table ?? tableKey(tables[0]!);
     run.copyFailure = { table, message: err instanceof Error ? err.message : String(err) };
   }
@@ -201,6 +205,7 @@ export const taskHandlers: ServiceSimulator = {
     const tables = selectTables(sourceTables(ctx, requireEndpoint(ctx, t.sourceArn), rules), rules).sort(
       (a, b) => a.schema.localeCompare(b.schema) || a.table.localeCompare(b.table),
     );
+    const before = { loaded: t.loaded, freshStartAt: t.freshStartAt, run: t.run };
     if (type !== 'resume-processing') {
       t.loaded = {};
       t.freshStartAt = ctx.now();
@@ -210,7 +215,12 @@ export const taskHandlers: ServiceSimulator = {
     const output = () => ({ ReplicationTask: taskOut(ctx, t) });
     // Synchronous unless a real copy runs, like every other handler.
     const copying = realFullLoad(ctx, t, t.run);
-    return copying ? copying.then(output) : output();
+    // A start refused before any copy (bad sandbox configuration) leaves the task as it was.
+    const refused = (err: unknown): never => {
+      Object.assign(t, before);
+      throw err;
+    };
+    return copying ? copying.then(output, refused) : output();
   },
 
   StopReplicationTask(input, ctx) {
