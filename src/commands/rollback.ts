@@ -16,7 +16,7 @@ const rollback: CommandHandler = async ({ globals, io }) => {
       ...(plan.unfreeze ? [`lift the write freeze on the source: ${plan.unfreeze.statements.join('; ')}`] : []),
     ];
     const done = await session.effects.perform(
-      { kind: 'aws', operation: 'promigrate:rollback', description: lines.join('\n(plan) would '), params: { record: plan.image.name, unfreeze: plan.unfreeze !== undefined } },
+      { kind: 'aws', operation: 'promigrate:rollback', description: `roll back the cutover: ${lines.join('; ')}`, params: { record: plan.image.name, unfreeze: plan.unfreeze !== undefined } },
       async () => {
         const yes = await io.ask({ kind: 'confirm', code: 'rollback.confirm', message: `Roll back the cutover?\n${lines.join('\n')}\n`, default: false });
         if (!yes) return undefined;
@@ -26,7 +26,7 @@ const rollback: CommandHandler = async ({ globals, io }) => {
       },
     );
     if (!done.performed) {
-      io.result({ dryRun: true, ...plan }, () => `${done.planned.line}${plan.batch ? `\n${JSON.stringify(plan.batch, null, 2)}` : ''}\nNothing was changed.`);
+      io.result({ dryRun: true, ...plan }, () => `${lines.map((l) => `(plan) would ${l}`).join('\n')}${plan.batch ? `\n${JSON.stringify(plan.batch, null, 2)}` : ''}\nNothing was changed.`);
       return;
     }
     const record = done.value;
