@@ -8,16 +8,19 @@ import { StepFailedError } from '../errors.js';
 import { loadSteps } from '../steps/index.js';
 import { assessReportPaths, BlockersFoundError } from '../steps/assess/index.js';
 import type { AssessReport } from '../steps/assess/report.js';
+import type { Effects } from '../engine/effects.js';
+import type { IoHost } from '../ui/io-host.js';
 
 const assess: CommandHandler = async ({ globals, options, io }) => {
   const ordered = orderSteps(await loadSteps());
   const step = ordered.find((s) => s.id === 'assess')!;
   let blocked: BlockersFoundError | undefined;
   const report = await withSession(globals, io, 'assess', async (session) => {
-    if (!globals.dryRun) await acceptRisks(session.store, riskIds(options.acceptRisk));
+    // Accepted risks are state, which plan mode does not write.
+    if (!session.dryRun) await acceptRisks(session.store, riskIds(options.acceptRisk));
     try {
       const run = await runSteps(session, ordered, [step], { rerun: new Set(['assess']) });
-      if (globals.dryRun) {
+      if (run.dryRun) {
         io.result(run, () => 'This was a plan; nothing was read or written. Run `promigrate assess` to assess.');
         return undefined;
       }
@@ -25,16 +28,12 @@ const assess: CommandHandler = async ({ globals, options, io }) => {
       if (err instanceof StepFailedError && err.cause instanceof BlockersFoundError) blocked = err.cause;
       else throw err;
     }
-    return JSON.parse(await readFile(assessReportPaths(session.store.stateDir).json, 'utf8')) as AssessReport;
+    const assessed = JSON.parse(await readFile(assessReportPaths(session.store.stateDir).json, 'utf8')) as AssessReport;
+    if (options.fixScript !== undefined) await writeFixScript(session.effects, assessed, fixScriptPath(options.fixScript, globals.stateDir), io);
+    return assessed;
   });
   if (!report) return 0;
 
-  if (options.fixScript !== undefined) {
-    const target = typeof options.fixScript === 'string' ? options.fixScript : assessReportPaths(globals.stateDir).fix;
-    const [{ default: writeFileAtomic }, { renderFixScript }] = await Promise.all([import('write-file-atomic'), import('../steps/assess/fix-script.js')]);
-    await writeFileAtomic(target, renderFixScript(report));
-    io.notify({ level: 'info', code: 'assess.fix-script', message: `Fixes written to ${target} (review them; promigrate never changes the source).` });
-  }
   const { renderAssessSummary } = await import('../ui/assess-view.js');
   io.result(report, () => `${renderAssessSummary(report)}\n\nReports: ${assessReportPaths(globals.stateDir).md} and .json`);
   if (blocked) {
@@ -43,5 +42,14 @@ const assess: CommandHandler = async ({ globals, options, io }) => {
   }
   return 0;
 };
+
+const fixScriptPath = (option: unknown, stateDir: string): string => (typeof option === 'string' ? option : assessReportPaths(stateDir).fix);
+
+/** A file the operator names, maybe outside the state dir: through the effects gate. */
+async function writeFixScript(effects: Effects, report: AssessReport, target: string, io: IoHost): Promise<void> {
+  const [{ default: writeFileAtomic }, { renderFixScript }] = await Promise.all([import('write-file-atomic'), import('../steps/assess/fix-script.js')]);
+  const done = await effects.perform({ kind: 'file', operation: 'file:write', description: `write the fix script ${target}`, params: { path: target } }, () => writeFileAtomic(target, renderFixScript(report)));
+  if (done.performed) io.notify({ level: 'info', code: 'assess.fix-script', message: `Fixes written to ${target} (review them; promigrate never changes the source).` });
+}
 
 export default assess;

@@ -19,27 +19,32 @@ const destroy: CommandHandler = async ({ globals, options, io }) => {
     const targets = await destroyTargets(ctx);
     const listing = targets.map((x) => `  ${x.key} ${x.id}${x.orphan ? ' (orphan: found by tag, not in state)' : ''}`).join('\n');
     if (targets.length === 0) {
-      io.result({ dryRun: globals.dryRun, deleted: [] }, () => 'Nothing to destroy: no resource of this project was found.');
-      return;
-    }
-    if (globals.dryRun) {
-      io.result({ dryRun: true, wouldDelete: targets }, () => `(plan) would delete, in reverse dependency order:\n${listing}\nNothing was changed.`);
+      io.result({ dryRun: session.effects.planMode, deleted: [] }, () => 'Nothing to destroy: no resource of this project was found.');
       return;
     }
     const db = targets.filter((x) => x.type.startsWith('rds:db-instance'));
-    const confirmed = await io.ask({
-      kind: 'confirm',
-      code: 'destroy.confirm',
-      message: `Delete ${targets.length} resource(s) of ${session.project}${db.length ? `, turning off RDS deletion protection${skipFinalSnapshot ? ' WITHOUT a final snapshot' : ' (a final snapshot is kept)'}` : ''}?\n${listing}\n`,
-      default: false,
-    });
-    if (!confirmed) {
+    const done = await session.effects.perform(
+      { kind: 'aws', operation: 'promigrate:destroy', description: `delete, in reverse dependency order:\n${listing}`, params: { resources: targets.map((x) => x.key) } },
+      async () => {
+        const confirmed = await io.ask({
+          kind: 'confirm',
+          code: 'destroy.confirm',
+          message: `Delete ${targets.length} resource(s) of ${session.project}${db.length ? `, turning off RDS deletion protection${skipFinalSnapshot ? ' WITHOUT a final snapshot' : ' (a final snapshot is kept)'}` : ''}?\n${listing}\n`,
+          default: false,
+        });
+        if (!confirmed) return false;
+        await destroyProject(ctx, targets, { skipFinalSnapshot });
+        await resetSteps(session.store, ['provision', 'sync', 'cutover', 'verify']);
+        return true;
+      },
+    );
+    if (!done.performed) {
+      io.result({ dryRun: true, wouldDelete: targets }, () => `${done.planned.line}\nNothing was changed.`);
+    } else if (!done.value) {
       io.result({ dryRun: false, deleted: [] }, () => 'Nothing was deleted.');
-      return;
+    } else {
+      io.result({ dryRun: false, deleted: targets }, () => `Deleted ${targets.length} resource(s). Adopted resources were left alone.`);
     }
-    await destroyProject(ctx, targets, { skipFinalSnapshot });
-    await resetSteps(session.store, ['provision', 'sync', 'cutover', 'verify']);
-    io.result({ dryRun: false, deleted: targets }, () => `Deleted ${targets.length} resource(s). Adopted resources were left alone.`);
   });
 };
 export default destroy;

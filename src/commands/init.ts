@@ -4,6 +4,7 @@ import { validateConfig } from '../config/issues.js';
 import { hashConfig, loadConfig } from '../config/load.js';
 import { assertWritable, renderConfig, writeConfigFile } from '../config/save.js';
 import type { MigrationConfigInput } from '../config/schema.js';
+import { createEffects } from '../engine/effects.js';
 import { wizardQuestions } from '../config/wizard.js';
 import { buildDraft, collectAnswers, questionFor } from '../config/wizard-run.js';
 import { statePaths } from '../state/paths.js';
@@ -33,17 +34,22 @@ export default async function init({ globals, options, io }: CommandArgs): Promi
   const keepState = await checkExistingState(stateDir, project, force);
 
   const statePath = statePaths(stateDir).state;
-  if (globals.dryRun) {
-    const text = renderConfig(configPath, input);
+  const effects = createEffects({ planMode: globals.dryRun });
+  const wrote = await effects.perform(
+    { kind: 'file', operation: 'file:write', description: `write ${shown}:\n\n${renderConfig(configPath, input)}`, params: { path: configPath } },
+    async () => {
+      await writeConfigFile(configPath, input, { force });
+      const { hash } = await loadConfig(configPath);
+      if (!keepState) await StateStore.create(stateDir, { project, configHash: hash, toolVersion: TOOL_VERSION });
+    },
+  );
+  if (!wrote.performed) {
     io.result({ config: configPath, state: statePath, project, dryRun: true, configHash: hashConfig(config) }, () =>
-      `(plan) would write ${shown}:\n\n${text}\n(plan) would ${keepState ? 'keep the existing' : 'start a new'} state in ${statePath}.\nRun again without --dry-run to write them.`,
+      `${wrote.planned.line}\n(plan) would ${keepState ? 'keep the existing' : 'start a new'} state in ${statePath}.\nRun again without --dry-run to write them.`,
     );
     return 0;
   }
 
-  await writeConfigFile(configPath, input, { force });
-  const { hash } = await loadConfig(configPath);
-  if (!keepState) await StateStore.create(stateDir, { project, configHash: hash, toolVersion: TOOL_VERSION });
   io.result({ config: configPath, state: statePath, project }, () =>
     [
       `Wrote ${shown} for project ${project}${config.aws.mode === 'sandbox' ? ' (sandbox: simulated AWS)' : ''}.`,

@@ -3,7 +3,7 @@
  * as the demo's source. Its sandbox target is a second database on the same server
  * (`<db>_promigrate_target`, created if missing); the password comes from an environment variable.
  */
-import { createConnection } from 'mysql2/promise';
+import { createConnection, type Connection } from 'mysql2/promise';
 import { UsageError, errorMessage } from '../errors.js';
 import type { MysqlDemoSource } from './workspace.js';
 
@@ -25,10 +25,28 @@ export function parseDemoSource(raw: string, passwordEnv = SOURCE_PASSWORD_ENV):
   return { host: url.hostname, port: Number(url.port) || 3306, user: decodeURIComponent(url.username), database, targetDatabase: `${database}_promigrate_target`, passwordEnv };
 }
 
-/** Checks the server, tells MariaDB from MySQL, and creates the target database. */
-export async function prepareDemoSource(src: Omit<MysqlDemoSource, 'engine'>): Promise<MysqlDemoSource> {
+/** Checks the server and tells MariaDB from MySQL; changes nothing. */
+export async function probeDemoSource(src: Omit<MysqlDemoSource, 'engine'>): Promise<MysqlDemoSource> {
+  return withServer(src, async (conn) => {
+    const [[row]] = (await conn.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
+    return { ...src, engine: /mariadb/i.test(row.v) ? 'mariadb' : 'mysql' };
+  });
+}
+
+/** Creates the sandbox's target database on the --source server (if missing). */
+export async function createDemoTarget(src: MysqlDemoSource): Promise<void> {
+  await withServer(src, async (conn) => {
+    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${src.targetDatabase.replace(/`/g, '``')}\``).catch((err: unknown) => {
+      throw new UsageError(`The demo needs a target database ${src.targetDatabase} on the --source server and cannot create it: ${errorMessage(err)}.`, {
+        hint: `Create it (CREATE DATABASE ${src.targetDatabase}) and grant ${src.user} all privileges on it, then run the demo again.`,
+      });
+    });
+  });
+}
+
+async function withServer<T>(src: Omit<MysqlDemoSource, 'engine'>, body: (conn: Connection) => Promise<T>): Promise<T> {
   const password = process.env[src.passwordEnv];
-  let conn;
+  let conn: Connection;
   try {
     conn = await createConnection({ host: src.host, port: src.port, user: src.user, ...(password !== undefined ? { password } : {}), connectTimeout: 10_000 });
   } catch (err) {
@@ -37,13 +55,7 @@ export async function prepareDemoSource(src: Omit<MysqlDemoSource, 'engine'>): P
     });
   }
   try {
-    const [[row]] = (await conn.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
-    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${src.targetDatabase.replace(/`/g, '``')}\``).catch((err: unknown) => {
-      throw new UsageError(`The demo needs a target database ${src.targetDatabase} on the --source server and cannot create it: ${errorMessage(err)}.`, {
-        hint: `Create it (CREATE DATABASE ${src.targetDatabase}) and grant ${src.user} all privileges on it, then run the demo again.`,
-      });
-    });
-    return { ...src, engine: /mariadb/i.test(row.v) ? 'mariadb' : 'mysql' };
+    return await body(conn);
   } finally {
     await conn.end();
   }

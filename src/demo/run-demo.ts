@@ -10,7 +10,9 @@ import pg from 'pg';
 import type { CommandArgs } from '../commands/spec.js';
 import { orderSteps } from '../engine/registry.js';
 import { acceptRisks } from '../engine/risks.js';
-import { runSteps } from '../engine/runner.js';
+import { runSteps, type RunReport, type StepReport } from '../engine/runner.js';
+import { createEffects, type Effects, type PlannedEffect } from '../engine/effects.js';
+import { hashConfig, parseConfigText } from '../config/load.js';
 import { withSession } from '../engine/session.js';
 import { formatDuration } from '../aws/wait.js';
 import { StepFailedError, UsageError } from '../errors.js';
@@ -19,7 +21,7 @@ import type { IoHost } from '../ui/io-host.js';
 import { startAppServer, type AppServer } from './app-server.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import { pgliteTarget, seedShop, SHOP_TOTAL_ROWS } from './seed-shop.js';
-import { DEMO_PASSWORD_ENV, demoConfig, mysqlDemoConfig, openWorkspace, portIfFree, savePorts, type DemoPorts, type DemoWorkspace } from './workspace.js';
+import { anyFreePort, createWorkspace, DEMO_PASSWORD_ENV, demoConfig, inspectWorkspace, mysqlDemoConfig, portIfFree, savePorts, type DemoPorts, type DemoWorkspace, type MysqlDemoSource } from './workspace.js';
 
 export interface DemoOptions {
   dir: string;
@@ -46,9 +48,36 @@ interface Servers {
   stop(): Promise<void>;
 }
 
-async function startMysqlDemo(ws: DemoWorkspace, raw: string, io: IoHost): Promise<Servers> {
-  const { parseDemoSource, prepareDemoSource } = await import('./mysql-source.js');
-  const src = await prepareDemoSource(parseDemoSource(raw));
+/** The servers the demo runs against, or — in plan mode — the ports and config they would get. */
+interface Setup {
+  ports: DemoPorts;
+  config: string;
+  /** Absent in plan mode: nothing was started. */
+  servers?: Servers;
+}
+
+async function setUpMysqlDemo(ws: DemoWorkspace, raw: string, io: IoHost, effects: Effects): Promise<Setup> {
+  const { createDemoTarget, parseDemoSource, probeDemoSource } = await import('./mysql-source.js');
+  const src = await probeDemoSource(parseDemoSource(raw));
+  await effects.perform(
+    {
+      kind: 'database',
+      operation: 'db:source-server:create-database',
+      description: `create the database ${src.targetDatabase} on ${src.host}:${src.port} if missing (the sandbox's stand-in for the RDS target)`,
+      params: { server: `${src.user}@${src.host}:${src.port}`, statements: [`CREATE DATABASE IF NOT EXISTS \`${src.targetDatabase}\``] },
+    },
+    () => createDemoTarget(src),
+  );
+  const started = await effects.perform(
+    { kind: 'file', operation: 'demo:start', description: `serve the demo web tier on 127.0.0.1 and note its port in ${ws.dir}`, params: { workspace: ws.dir } },
+    () => startMysqlDemo(ws, src, io),
+  );
+  if (started.performed) return { ports: started.value.ports, config: started.value.config, servers: started.value };
+  const ports = { source: src.port, target: src.port, app: ws.ports?.app ?? (await anyFreePort()) };
+  return { ports, config: mysqlDemoConfig(src, ports.app) };
+}
+
+async function startMysqlDemo(ws: DemoWorkspace, src: MysqlDemoSource, io: IoHost): Promise<Servers> {
   const app = await startAppServer(await portIfFree(ws.ports?.app));
   io.notify({ level: 'info', code: 'demo.servers', message: `source ${src.engine} ${src.user}@${src.host}:${src.port}/${src.database}; sandbox target database ${src.targetDatabase} on the same server; web tier on 127.0.0.1:${app.port}` });
   savePorts(ws, { source: src.port, target: src.port, app: app.port });
@@ -76,6 +105,21 @@ async function startMysqlDemo(ws: DemoWorkspace, raw: string, io: IoHost): Promi
     },
     stop: () => app.stop(),
   };
+}
+
+async function setUpEmbeddedDemo(ws: DemoWorkspace, io: IoHost, effects: Effects): Promise<Setup> {
+  const started = await effects.perform(
+    {
+      kind: 'file',
+      operation: 'demo:start',
+      description: `start the embedded source and target PostgreSQL (data in ${ws.sourceData} and ${ws.targetData}), seed the shop (${SHOP_TOTAL_ROWS.toLocaleString('en-US')} rows) into the source, serve the demo web tier on 127.0.0.1`,
+      params: { workspace: ws.dir },
+    },
+    () => startEmbeddedDemo(ws, io),
+  );
+  if (started.performed) return { ports: started.value.ports, config: started.value.config, servers: started.value };
+  const ports = ws.ports ?? { source: await anyFreePort(), target: await anyFreePort(), app: await anyFreePort() };
+  return { ports, config: demoConfig(ports) };
 }
 
 async function startEmbeddedDemo(ws: DemoWorkspace, io: IoHost): Promise<Servers> {
@@ -135,35 +179,51 @@ async function demo(args: CommandArgs, io: IoHost, opts: DemoOptions, wizardIo: 
   if (opts.interactive && opts.source) {
     throw new UsageError('--interactive and --source do not go together: the wizard configures the embedded demo databases.', { hint: 'Leave one of them out.' });
   }
+  if (opts.interactive && args.globals.dryRun) {
+    throw new UsageError('--interactive and --dry-run do not go together: the wizard keeps its answers in the workspace.', { hint: 'Run `promigrate demo --dry-run` for the plan, or leave --dry-run out.' });
+  }
   if (opts.interactive) (await import('./interactive.js')).checkCanAsk(opts.dir, wizardIo);
-  const ws = openWorkspace(opts.dir);
-  io.notify({ level: 'info', code: 'demo.workspace', message: `${ws.fresh ? 'Creating' : 'Resuming'} the demo workspace ${ws.dir}` });
+  const ws = inspectWorkspace(opts.dir);
+  // Plan mode is decided here for the whole demo: the workspace, the servers, the config file and the five steps.
+  const effects = createEffects({
+    planMode: args.globals.dryRun,
+    stateDir: ws.stateDir,
+    warn: (message) => io.notify({ level: 'warn', code: 'aws.audit', message }),
+  });
+  const created = ws.fresh ? await effects.perform({ kind: 'file', operation: 'file:mkdir', description: `create the demo workspace ${ws.dir}`, params: { path: ws.dir } }, async () => createWorkspace(ws)) : undefined;
+  if (created?.performed !== false) io.notify({ level: 'info', code: 'demo.workspace', message: `${ws.fresh ? 'Creating' : 'Resuming'} the demo workspace ${ws.dir}` });
   // Any password works for the embedded servers; it only has to exist, and must never be written down.
   process.env[DEMO_PASSWORD_ENV] ??= randomBytes(12).toString('base64url');
   const wallStart = Date.now();
-  const servers = opts.source ? await startMysqlDemo(ws, opts.source, io) : await startEmbeddedDemo(ws, io);
+  const setup = opts.source ? await setUpMysqlDemo(ws, opts.source, io, effects) : await setUpEmbeddedDemo(ws, io, effects);
   try {
     const config = opts.interactive
-      ? await (await import('./interactive.js')).interactiveDemoConfig(ws, servers.ports, wizardIo)
-      : servers.config;
-    writeFileSync(ws.config, config);
-    const globals = { ...args.globals, config: ws.config, stateDir: ws.stateDir, sandbox: true, dryRun: false, yes: true };
+      ? await (await import('./interactive.js')).interactiveDemoConfig(ws, setup.ports, wizardIo)
+      : setup.config;
+    await effects.perform({ kind: 'file', operation: 'file:write', description: `write ${ws.config}:\n\n${config}`, params: { path: ws.config } }, async () => writeFileSync(ws.config, config));
+    const parsed = parseConfigText(config, ws.config, 'yaml');
+    const loaded = { config: parsed, path: ws.config, hash: hashConfig(parsed) };
+    const globals = { ...args.globals, config: ws.config, stateDir: ws.stateDir, sandbox: true, yes: true };
     const ordered = orderSteps(await loadSteps());
+    const verifyStep = ordered.filter((s) => s.id === 'verify');
     let simulatedMs = 0;
     let verifyFailed: StepFailedError | undefined;
+    const reports: RunReport[] = [];
     await withSession(globals, io, 'demo', async (session) => {
       const simStart = session.clock.now();
-      await acceptRisks(session.store, [...(opts.source ? [] : DEMO_ACCEPTED_RISKS), ...(opts.acceptRisks ?? [])]);
+      // Accepted risks are state, which plan mode does not write.
+      if (!session.dryRun) await acceptRisks(session.store, [...(opts.source ? [] : DEMO_ACCEPTED_RISKS), ...(opts.acceptRisks ?? [])]);
       const upTo = (id: string) => ordered.slice(0, ordered.findIndex((s) => s.id === id) + 1);
       const before = opts.break ? upTo('cutover') : ordered;
-      await runSteps(session, ordered, before);
+      reports.push(await runSteps(session, ordered, before));
       if (opts.break) {
         if (session.store.data.steps.verify?.status === 'done') {
           io.notify({ level: 'info', code: 'demo.break.skipped', message: '--break: this workspace is already verified; run `promigrate verify` after changing a target row yourself, or use a new --dir.' });
         } else {
-          await servers.breakOneRow(io);
+          // In plan mode no server runs, so there is no row to change: verify is planned as it comes.
+          if (setup.servers) await setup.servers.breakOneRow(io);
           try {
-            await runSteps(session, ordered, ordered.filter((s) => s.id === 'verify'), { rerun: new Set(['verify']) });
+            reports.push(await runSteps(session, ordered, verifyStep, { rerun: new Set(['verify']) }));
           } catch (err) {
             if (!(err instanceof StepFailedError)) throw err;
             verifyFailed = err;
@@ -171,7 +231,11 @@ async function demo(args: CommandArgs, io: IoHost, opts: DemoOptions, wizardIo: 
         }
       }
       simulatedMs = session.clock.now() - simStart;
-    });
+    }, { config: loaded, effects });
+    if (effects.planMode) {
+      printPlan(io, ws, effects.planned(), reports.flatMap((r) => r.steps), opts.break);
+      return 0;
+    }
     const [{ readFile }, { verifyReportPaths }, { renderVerifySummary }] = await Promise.all([
       import('node:fs/promises'), import('../steps/verify/index.js'), import('../ui/verify-view.js'),
     ]);
@@ -193,6 +257,17 @@ async function demo(args: CommandArgs, io: IoHost, opts: DemoOptions, wizardIo: 
     ].filter((l, i, all) => l !== '' || all[i - 1] !== '').join('\n'));
     return 0;
   } finally {
-    await servers.stop();
+    await setup.servers?.stop();
   }
+}
+
+/** `demo --dry-run`: what the demo would set up, then the five steps' plans (printed as they were planned). */
+function printPlan(io: IoHost, ws: DemoWorkspace, setup: readonly PlannedEffect[], steps: readonly StepReport[], broke: boolean): void {
+  const planned = steps.filter((s) => s.status === 'planned').length;
+  io.result({ workspace: ws.dir, dryRun: true, setup, steps }, () => [
+    ...setup.map((e) => e.line),
+    ...(broke ? ["(plan) would change one target row behind promigrate's back (--break) before verify"] : []),
+    `Plan for the demo: ${planned} step(s) would run; nothing was written or changed.`,
+    'Run `promigrate demo` (without --dry-run) to run it.',
+  ].join('\n'));
 }

@@ -34,8 +34,11 @@ interface Marker {
   ports?: DemoPorts;
 }
 
-/** Opens or creates the workspace; refuses a directory that has content and is not a demo. */
-export function openWorkspace(dirArg: string): DemoWorkspace {
+/**
+ * The workspace as it is, read only; refuses a directory that has content and is not a demo.
+ * A fresh one is not created yet (createWorkspace does that).
+ */
+export function inspectWorkspace(dirArg: string): DemoWorkspace {
   const dir = resolve(dirArg);
   const marker = join(dir, MARKER);
   let fresh = false;
@@ -48,8 +51,6 @@ export function openWorkspace(dirArg: string): DemoWorkspace {
         hint: 'Pick another directory with --dir (it is created), or remove that one.',
       });
     }
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(marker, `${JSON.stringify({ demoVersion: 1, createdAt: new Date().toISOString() } satisfies Marker, null, 2)}\n`);
     fresh = true;
   }
   return {
@@ -61,6 +62,12 @@ export function openWorkspace(dirArg: string): DemoWorkspace {
     fresh,
     ...(ports ? { ports } : {}),
   };
+}
+
+/** The directory and its marker. */
+export function createWorkspace(ws: DemoWorkspace): void {
+  mkdirSync(ws.dir, { recursive: true });
+  writeFileSync(join(ws.dir, MARKER), `${JSON.stringify({ demoVersion: 1, createdAt: new Date().toISOString() } satisfies Marker, null, 2)}\n`);
 }
 
 export function savePorts(ws: DemoWorkspace, ports: DemoPorts): void {
@@ -76,6 +83,18 @@ export function portIfFree(port: number | undefined): Promise<number> {
     const probe = createServer();
     probe.once('error', () => done(0));
     probe.listen(port, '127.0.0.1', () => probe.close(() => done(port)));
+  });
+}
+
+/** A port free on 127.0.0.1 now (for a plan: nothing is started on it). */
+export function anyFreePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
   });
 }
 

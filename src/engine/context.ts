@@ -4,6 +4,7 @@ import type { AwsClients } from '../aws/clients.js';
 import type { Clock } from '../clock.js';
 import type { MigrationConfig } from '../config/schema.js';
 import { appendAudit } from '../state/audit.js';
+import { effectsForStep, type Effects } from './effects.js';
 import { emptyStepState, type StateFile, type StepState } from '../state/types.js';
 import type { IoHost } from '../ui/io-host.js';
 import type { AuditEntryInput, StepContext, StepId } from './step.js';
@@ -23,6 +24,8 @@ export interface RunEnvironment {
   io: IoHost;
   clock: Clock;
   aws: AwsRuntime;
+  /** Decides plan mode for the run; `dryRun` is its `planMode`. */
+  effects: Effects;
   dryRun: boolean;
   signal: AbortSignal;
   /** Options the operator gave a step's own command (e.g. `sync --reload`), by step id. */
@@ -37,7 +40,7 @@ export function createStepContext(env: RunEnvironment, stepId: StepId): StepCont
   const { store } = env;
   const own = (draft: StateFile): StepState => (draft.steps[stepId] ??= emptyStepState());
   const guardDryRun = (what: string): void => {
-    if (env.dryRun) throw new Error(`internal error: step "${stepId}" tried to ${what} in plan mode`);
+    if (env.effects.planMode) throw new Error(`internal error: step "${stepId}" tried to ${what} in plan mode`);
   };
 
   let clients: AwsClients | undefined;
@@ -52,7 +55,8 @@ export function createStepContext(env: RunEnvironment, stepId: StepId): StepCont
     get aws() {
       return (clients ??= env.aws.clients(stepId));
     },
-    dryRun: env.dryRun,
+    effects: effectsForStep(env.effects, stepId),
+    dryRun: env.effects.planMode,
     signal: env.signal,
     options: env.stepOptions?.[stepId] ?? {},
     state: () => store.data,

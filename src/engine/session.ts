@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openAwsRuntime, type AwsRuntime } from '../aws/runtime.js';
 import type { GlobalOptions } from '../commands/spec.js';
-import { applyOverrides, loadConfig } from '../config/load.js';
+import { applyOverrides, loadConfig, type LoadedConfig } from '../config/load.js';
 import type { MigrationConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { acquireLock, type StateLock } from '../state/lock.js';
@@ -13,10 +13,18 @@ import { STATE_SCHEMA_VERSION, type StateFile } from '../state/types.js';
 import type { IoHost } from '../ui/io-host.js';
 import { TOOL_VERSION } from '../version.js';
 import type { RunEnvironment, StateView } from './context.js';
+import { createEffects, type Effects } from './effects.js';
 import { onInterrupt } from './signals.js';
 
 export interface Session extends RunEnvironment {
   close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  /** The config already read (the demo's, which plan mode does not write to a file). */
+  config?: LoadedConfig;
+  /** The run's effects gate, when the caller made effects of its own before the session (the demo). */
+  effects?: Effects;
 }
 
 /**
@@ -24,17 +32,18 @@ export interface Session extends RunEnvironment {
  * first use), the lock, Ctrl-C handling and the clock. In plan mode nothing is written:
  * no lock, no state file — a missing state is replaced by an in-memory one.
  */
-export async function openSession(globals: GlobalOptions, io: IoHost, command: string): Promise<Session> {
-  const loaded = await loadConfig(globals.config);
+export async function openSession(globals: GlobalOptions, io: IoHost, command: string, opts: SessionOptions = {}): Promise<Session> {
+  const loaded = opts.config ?? (await loadConfig(globals.config));
   const config = applyOverrides(loaded.config, globals);
   const project = config.project.name;
   const warn = (message: string): void => io.notify({ level: 'warn', code: 'aws.audit', message });
+  const effects = opts.effects ?? createEffects({ planMode: globals.dryRun, stateDir: globals.stateDir, warn });
 
-  if (globals.dryRun) {
+  if (effects.planMode) {
     const existing = await readStateFile(statePaths(globals.stateDir).state);
     if (existing) checkProject(existing, project, globals.stateDir);
     const interruption = onInterrupt(() => undefined);
-    const aws = await openAwsRuntime({ config, stateDir: globals.stateDir, dryRun: true, warn });
+    const aws = await openAwsRuntime({ config, stateDir: globals.stateDir, dryRun: effects.planMode, warn });
     return {
       project,
       config,
@@ -43,6 +52,7 @@ export async function openSession(globals: GlobalOptions, io: IoHost, command: s
       io,
       clock: aws.clock,
       aws,
+      effects,
       dryRun: true,
       signal: interruption.signal,
       close: async () => {
@@ -81,7 +91,7 @@ export async function openSession(globals: GlobalOptions, io: IoHost, command: s
         draft.configHash = loaded.hash;
       });
     }
-    aws = await openAwsRuntime({ config, stateDir: globals.stateDir, dryRun: false, warn });
+    aws = await openAwsRuntime({ config, stateDir: globals.stateDir, dryRun: effects.planMode, warn });
     const runtime = aws;
     return {
       project,
@@ -91,6 +101,7 @@ export async function openSession(globals: GlobalOptions, io: IoHost, command: s
       io,
       clock: runtime.clock,
       aws: runtime,
+      effects,
       dryRun: false,
       signal: interruption.signal,
       close: async () => {
@@ -151,8 +162,9 @@ export async function withSession<T>(
   io: IoHost,
   command: string,
   body: (session: Session) => Promise<T>,
+  opts: SessionOptions = {},
 ): Promise<T> {
-  const session = await openSession(globals, io, command);
+  const session = await openSession(globals, io, command, opts);
   try {
     return await body(session);
   } finally {

@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { MigrationConfig } from '../config/schema.js';
 import type { ResourceRecord, StateFile, StepState } from '../state/types.js';
 import type { IoHost } from '../ui/io-host.js';
+import type { Effects } from './effects.js';
 
 export type StepId = string;
 
@@ -53,6 +54,8 @@ export interface StepContext {
    * are refused before they leave the process.
    */
   readonly aws: AwsClients;
+  /** Every change outside the state (a source database, a file elsewhere) goes through here; plan mode is decided there. */
+  readonly effects: Effects;
   readonly dryRun: boolean;
   /** Options given to this step's own command (e.g. `promigrate sync --reload`); empty under `run`. */
   readonly options: Readonly<Record<string, unknown>>;

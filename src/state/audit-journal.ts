@@ -1,5 +1,5 @@
 /**
- * Write-ahead notes for the audit log, so a mutating AWS call is recorded even when the
+ * Write-ahead notes for the audit log, so a mutating AWS call (or database write) is recorded even when the
  * process dies between AWS's answer and the audit line (kill -9, power loss):
  * 1. before the call is sent, a note `<state-dir>/audit-pending/<callId>.json` is written and
  *    fsynced (the would-be entry, redacted);
@@ -20,6 +20,10 @@ export type AuditIntent = Pick<AuditEntry, 'time' | 'step' | 'operation' | 'para
 
 const INTERRUPTED =
   'promigrate stopped after sending this call and before recording its answer: it may or may not have taken effect (a re-run finds what it created by its tags)';
+/** A database write (`db:…`, see engine/effects.ts) has no tags to be found by. */
+const INTERRUPTED_DB =
+  'promigrate stopped while running these statements and before recording their outcome: they may or may not have taken effect (check the database\'s settings before going on)';
+const interruptedMessage = (operation: string) => (operation.startsWith('db:') ? INTERRUPTED_DB : INTERRUPTED);
 
 const noteFile = (stateDir: string, callId: string) => join(statePaths(stateDir).auditPending, `${callId}.json`);
 
@@ -70,7 +74,7 @@ export async function recoverAuditIntents(stateDir: string): Promise<number> {
   let written = 0;
   for (const note of notes.sort((a, b) => a.time.localeCompare(b.time))) {
     if (!recorded.has(note.callId)) {
-      await appendAudit(stateDir, { ...note, outcome: 'interrupted', error: INTERRUPTED });
+      await appendAudit(stateDir, { ...note, outcome: 'interrupted', error: interruptedMessage(note.operation) });
       written++;
     }
   }

@@ -5,7 +5,7 @@
  */
 import type { MigrationConfig } from '../../config/schema.js';
 import { sourceConnectionSpec } from '../../db/connect.js';
-import { freeze, freezePlan, unfreeze, type FreezePlan, type FreezeRecord } from '../../db/freeze.js';
+import { freeze, freezePlan, unfreeze, unfreezePlan, type FreezePlan, type FreezeRecord } from '../../db/freeze.js';
 import { resolvePassword } from '../../db/password.js';
 import type { ConnectionSpec } from '../../db/types.js';
 import type { StepContext } from '../../engine/step.js';
@@ -45,11 +45,27 @@ export function savedFreeze(ctx: StepContext): FreezeCheckpoint | undefined {
   return ctx.getCheckpoint<FreezeCheckpoint>(FREEZE) ?? undefined;
 }
 
-/** Freezes unless a freeze of this cutover is still in place. */
-export async function freezeWrites(ctx: StepContext): Promise<FreezeCheckpoint> {
+/**
+ * Freezes unless a freeze of this cutover is still in place; through the effects gate, so the
+ * freeze is an audit line. Undefined in plan mode (nothing was frozen).
+ */
+export async function freezeWrites(ctx: StepContext): Promise<FreezeCheckpoint | undefined> {
   const saved = savedFreeze(ctx);
   if (saved && !saved.liftedAt) return saved;
-  const result = await freeze(await freezeSpec(ctx), freezeOptions(ctx.config));
+  const spec = await freezeSpec(ctx);
+  const planned = freezePlan(spec, freezeOptions(ctx.config));
+  const done = await ctx.effects.perform(
+    {
+      kind: 'database',
+      operation: 'db:source:freeze-writes',
+      description: `freeze writes on the ${spec.label}: ${planned.statements.join('; ')}`,
+      params: { source: spec.label, statements: planned.statements },
+      outcome: (r) => ({ statements: r.statements, alreadyFrozen: r.alreadyFrozen, terminatedSessions: r.sessions.filter((x) => x.terminated).length }),
+    },
+    () => freeze(spec, freezeOptions(ctx.config)),
+  );
+  if (!done.performed) return undefined;
+  const result = done.value;
   const cp: FreezeCheckpoint = { record: result.record, frozenAt: new Date(ctx.clock.now()).toISOString(), alreadyFrozen: result.alreadyFrozen };
   await ctx.checkpoint(FREEZE, cp);
   const terminated = result.sessions.filter((x) => x.terminated).length;
@@ -64,11 +80,24 @@ export async function freezeWrites(ctx: StepContext): Promise<FreezeCheckpoint> 
   return cp;
 }
 
-/** Lifts a freeze promigrate set and has not lifted yet; no-op otherwise. */
+/** Lifts a freeze promigrate set and has not lifted yet (an audit line, like the freeze); no-op otherwise and in plan mode. */
 export async function liftFreeze(ctx: StepContext): Promise<boolean> {
   const saved = savedFreeze(ctx);
   if (!saved || saved.liftedAt) return false;
-  const result = await unfreeze(await freezeSpec(ctx), saved.record);
+  const spec = await freezeSpec(ctx);
+  const planned = unfreezePlan(saved.record);
+  const done = await ctx.effects.perform(
+    {
+      kind: 'database',
+      operation: 'db:source:unfreeze-writes',
+      description: `lift the write freeze on the ${spec.label}: ${planned.statements.join('; ') || 'nothing to lift'}`,
+      params: { source: spec.label, statements: planned.statements },
+      outcome: (r) => ({ statements: r.statements, lifted: r.lifted, terminatedSessions: r.sessions.filter((x) => x.terminated).length }),
+    },
+    () => unfreeze(spec, saved.record),
+  );
+  if (!done.performed) return false;
+  const result = done.value;
   await ctx.checkpoint(FREEZE, { ...saved, liftedAt: new Date(ctx.clock.now()).toISOString() });
   if (result.lifted) ctx.io.notify({ level: 'info', code: 'cutover.unfreeze', message: 'The source accepts writes again (write freeze lifted).' });
   for (const note of result.notes) ctx.io.notify({ level: 'info', code: 'cutover.unfreeze.note', message: note });

@@ -18,6 +18,7 @@ import type { AwsRuntime } from '../../../src/aws/runtime.js';
 import type { Clock } from '../../../src/clock.js';
 import { migrationConfigSchema, type MigrationConfig, type MigrationConfigInput } from '../../../src/config/schema.js';
 import { createStepContext } from '../../../src/engine/context.js';
+import { createEffects } from '../../../src/engine/effects.js';
 import type { StepContext } from '../../../src/engine/step.js';
 import { STATE_SCHEMA_VERSION, type StateFile } from '../../../src/state/types.js';
 import type { IoHost } from '../../../src/ui/io-host.js';
@@ -125,6 +126,7 @@ export function makeTaskContext(opts: HarnessOptions): Harness {
       io,
       clock,
       aws: runtime,
+      effects: createEffects({ planMode: opts.dryRun ?? false }),
       dryRun: opts.dryRun ?? false,
       signal: opts.signal ?? new AbortController().signal,
     },
