@@ -3,10 +3,9 @@
  * Read-only, so `--dry-run` shows the same checks with the same values.
  */
 import type { StepContext } from '../../engine/step.js';
-import { describeTask } from '../sync/lifecycle.js';
-import { cdcLatencySamples, type LatencySample } from '../sync/metrics.js';
-import { allTableStatistics, stableRun } from '../sync/monitor.js';
-import { interpretTables, interpretTask } from '../sync/status.js';
+import { allTableStatistics, describeTask } from '../../aws/dms/describe.js';
+import { cdcLatencySamples, stableRun, type LatencySample } from '../../aws/dms/cdc-latency.js';
+import { interpretTables, interpretTask } from '../../aws/dms/task-status.js';
 import { describeSmoke, smokeConfigured, smokeNewTarget } from './smoke.js';
 
 export interface GateCheck {

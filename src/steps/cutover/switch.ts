@@ -12,8 +12,10 @@ import type { StepContext } from '../../engine/step.js';
 import type { DnsConfig } from '../../config/schema.js';
 import { weightedBatches, simpleSwitchBatch, type PlannedBatch, type SwitchOptions } from './batches.js';
 import { display } from './names.js';
-import { addressSets, applyChanges, setKey } from './records.js';
-import { currentSets, newTargetOf, type CutoverScope } from './scope.js';
+import { applyChanges, setKey } from './records.js';
+import { addressSets } from '../../aws/route53/record-sets.js';
+import { newTargetOf } from './scope.js';
+import { currentSets, type RecordScope } from '../../aws/route53/record-scope.js';
 import { describeSmoke, smokeConfigured, smokeNewTarget } from './smoke.js';
 
 export const SWITCH = 'switch';
@@ -66,7 +68,7 @@ export const switchOptions = (dns: DnsConfig): SwitchOptions => ({
 });
 
 /** The batches for this config from the live record sets. */
-export function planSwitch(s: CutoverScope, listed: ResourceRecordSet[]): Omit<SwitchCheckpoint, 'done' | 'held'> {
+export function planSwitch(s: RecordScope, listed: ResourceRecordSet[]): Omit<SwitchCheckpoint, 'done' | 'held'> {
   const target = newTargetOf(s.dns);
   const from = addressSets(s.scope.record, listed);
   const opts = switchOptions(s.dns);
@@ -101,7 +103,7 @@ async function holdAndCheck(ctx: StepContext, weight: number, holdMs: number): P
   }
 }
 
-export async function runSwitch(ctx: StepContext, s: CutoverScope): Promise<SwitchCheckpoint> {
+export async function runSwitch(ctx: StepContext, s: RecordScope): Promise<SwitchCheckpoint> {
   const name = s.scope.record;
   let cp = savedSwitch(ctx);
   if (!cp) {

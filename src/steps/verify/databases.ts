@@ -13,7 +13,7 @@ import type { ConnectionSpec } from '../../db/types.js';
 import { UsageError } from '../../errors.js';
 import type { StepContext } from '../../engine/step.js';
 import { readAssessment } from '../sync/assessment.js';
-import { buildTableMappings } from '../sync/mappings.js';
+import { buildTableMappings } from '../../migration/table-mappings.js';
 
 export async function sourceSpec(ctx: StepContext, database: string): Promise<ConnectionSpec> {
   const password = await resolvePassword(ctx.config.source, 'source', () => ctx.aws.secretsManager);

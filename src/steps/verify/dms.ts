@@ -1,8 +1,7 @@
 /** DMS at verify time: the task's state and each table's final statistics and validation. */
 import type { StepContext } from '../../engine/step.js';
-import { describeTask } from '../sync/lifecycle.js';
-import { allTableStatistics } from '../sync/monitor.js';
-import { interpretTables, interpretTask, type TableView } from '../sync/status.js';
+import { allTableStatistics, describeTask } from '../../aws/dms/describe.js';
+import { interpretTables, interpretTask, type TableView } from '../../aws/dms/task-status.js';
 
 export interface DmsResult {
   skipped?: string;

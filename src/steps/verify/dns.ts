@@ -6,8 +6,8 @@
 import { Resolver, promises as dnsPromises } from 'node:dns';
 import { GetHostedZoneCommand } from '@aws-sdk/client-route-53';
 import type { StepContext } from '../../engine/step.js';
-import { describeRecordSet, pointsAt, addressSets } from '../cutover/records.js';
-import { currentSets, openScope } from '../cutover/scope.js';
+import { describeRecordSet, pointsAt, addressSets } from '../../aws/route53/record-sets.js';
+import { currentSets, openScope } from '../../aws/route53/record-scope.js';
 
 export interface DnsResult {
   record: string;
