@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { CommandHandler } from './spec.js';
 import { withSession } from '../engine/session.js';
 import { orderSteps } from '../engine/registry.js';
@@ -6,8 +5,8 @@ import { acceptRisks, riskIds } from '../engine/risks.js';
 import { runSteps } from '../engine/runner.js';
 import { StepFailedError } from '../errors.js';
 import { loadSteps } from '../steps/index.js';
-import { assessReportPaths, BlockersFoundError } from '../steps/assess/index.js';
-import type { AssessReport } from '../steps/assess/report.js';
+import { BlockersFoundError } from '../steps/assess/index.js';
+import { assessReportPaths, readAssessReport } from '../reports/assess.js';
 
 const assess: CommandHandler = async ({ globals, options, io }) => {
   const ordered = orderSteps(await loadSteps());
@@ -25,7 +24,7 @@ const assess: CommandHandler = async ({ globals, options, io }) => {
       if (err instanceof StepFailedError && err.cause instanceof BlockersFoundError) blocked = err.cause;
       else throw err;
     }
-    return JSON.parse(await readFile(assessReportPaths(session.store.stateDir).json, 'utf8')) as AssessReport;
+    return readAssessReport(session.store.stateDir, { neededBy: 'the summary and the fix script are made from it' });
   });
   if (!report) return 0;
 

@@ -12,7 +12,7 @@ import { resolvePassword } from '../../db/password.js';
 import type { ConnectionSpec } from '../../db/types.js';
 import { UsageError } from '../../errors.js';
 import type { StepContext } from '../../engine/step.js';
-import { readAssessment } from '../sync/assessment.js';
+import { readAssessReport } from '../../reports/assess.js';
 import { buildTableMappings } from '../../migration/table-mappings.js';
 
 export async function sourceSpec(ctx: StepContext, database: string): Promise<ConnectionSpec> {
@@ -59,7 +59,8 @@ export async function targetSpec(ctx: StepContext, database: string): Promise<Co
 
 /** The tables sync replicates, optionally narrowed by `--tables` (schema.table, % wildcards). */
 export function tablesToCompare(ctx: StepContext, only?: string[]): TableRef[] {
-  const { inventory } = readAssessment(ctx.stateDir);
+  // The same refusal as sync's: verify compares exactly the tables sync's list holds.
+  const { inventory } = readAssessReport(ctx.stateDir, { neededBy: 'sync builds its table list from it', then: 're-run `promigrate sync`' });
   let selected = buildTableMappings(ctx.config, inventory).selected;
   if (only?.length) {
     const wanted = only.map((w) => new RegExp(`^${w.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/\*/g, '.*')}$`));

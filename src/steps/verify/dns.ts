@@ -6,17 +6,10 @@
 import { Resolver, promises as dnsPromises } from 'node:dns';
 import { GetHostedZoneCommand } from '@aws-sdk/client-route-53';
 import type { StepContext } from '../../engine/step.js';
+import type { DnsResult } from '../../reports/verify.js';
 import { describeRecordSet, pointsAt, addressSets } from '../../aws/route53/record-sets.js';
 import { currentSets, openScope } from '../../aws/route53/record-scope.js';
 
-export interface DnsResult {
-  record: string;
-  newTarget: string;
-  route53: { ok: boolean; recordSets: string[] };
-  authoritative: { ok: boolean; skipped?: string; servers?: string[]; answers?: string[] };
-  publicResolver: { ok: boolean; skipped?: string; resolver?: string; answers?: string[]; ttlSeconds?: number; note?: string };
-  ok: boolean;
-}
 
 const PUBLIC_RESOLVER = '1.1.1.1';
 const TIMEOUT_MS = 3000;

@@ -7,14 +7,8 @@
 import type { MigrationConfig } from '../../config/schema.js';
 import { smokeTest, type SmokeTestResult } from '../../http/smoke.js';
 import { newTargetAddress, smokeNewTarget } from '../cutover/smoke.js';
-import type { DnsResult } from './dns.js';
+import type { DnsResult, HttpResult } from '../../reports/verify.js';
 
-export interface HttpResult {
-  viaDns?: SmokeTestResult;
-  atTarget?: SmokeTestResult;
-  skipped?: string;
-  ok: boolean;
-}
 
 function viaDns(config: MigrationConfig, dns: DnsResult | undefined): Promise<SmokeTestResult> {
   const url = config.verify.url!;

@@ -4,7 +4,6 @@
  * target, DMS's own statistics — and a report (md, json, html) someone can sign.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { PlannedChange, Step, StepContext } from '../../engine/step.js';
 import { ExitCode, PromigrateError } from '../../errors.js';
 import { statePaths } from '../../state/paths.js';
@@ -14,12 +13,9 @@ import { tablesToCompare, targetUnavailable } from './databases.js';
 import { checkDms } from './dms.js';
 import { checkDns } from './dns.js';
 import { checkHttp } from './http.js';
-import { VERIFY_REPORT_VERSION, verdictOf, type VerifyReport } from './report.js';
+import { verdictOf } from './report.js';
+import { VERIFY_REPORT_VERSION, verifyReportPaths, type VerifyReport } from '../../reports/verify.js';
 
-export function verifyReportPaths(stateDir: string): { json: string; md: string; html: string } {
-  const dir = statePaths(stateDir).reports;
-  return { json: join(dir, 'verify.json'), md: join(dir, 'verify.md'), html: join(dir, 'verify.html') };
-}
 
 export class NotVerifiedError extends PromigrateError {
   constructor(readonly report: VerifyReport, path: string) {
@@ -43,7 +39,7 @@ export function verifyOptionsOf(ctx: StepContext): VerifyOptions {
 async function writeReports(stateDir: string, report: VerifyReport): Promise<ReturnType<typeof verifyReportPaths>> {
   const paths = verifyReportPaths(stateDir);
   await mkdir(statePaths(stateDir).reports, { recursive: true });
-  const [{ default: writeFileAtomic }, view] = await Promise.all([import('write-file-atomic'), import('../../ui/verify-view.js')]);
+  const [{ default: writeFileAtomic }, view] = await Promise.all([import('write-file-atomic'), import('../../reports/verify-documents.js')]);
   await writeFileAtomic(paths.json, `${JSON.stringify(report, null, 2)}\n`);
   await writeFileAtomic(paths.md, view.renderVerifyMarkdown(report));
   await writeFileAtomic(paths.html, view.renderVerifyHtml(report));
