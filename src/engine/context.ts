@@ -52,6 +52,7 @@ export function createStepContext(env: RunEnvironment, stepId: StepId): StepCont
     get aws() {
       return (clients ??= env.aws.clients(stepId));
     },
+    surroundings: env.aws.surroundings,
     dryRun: env.dryRun,
     signal: env.signal,
     options: env.stepOptions?.[stepId] ?? {},

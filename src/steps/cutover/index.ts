@@ -151,7 +151,7 @@ export const cutoverStep: Step = {
     // a runbook without --yes stop the run before the first change, not after the TTL was lowered.
     if (!savedSwitch(ctx)) {
       planSwitch(s, await currentSets(s));
-      await checkTargetResolves(ctx.config);
+      await checkTargetResolves(ctx.config, ctx.surroundings.names);
     }
     if (!ctx.io.interactive && !ctx.io.assumeYes) await confirmSwitch(ctx, s);
     const prep = await prepare(ctx, s);

@@ -1,6 +1,6 @@
 /** Cutover's own preconditions on dns.newTarget: it is set, and a host name resolves. */
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import type { NameResolver } from '../../aws/surroundings.js';
 import type { DnsConfig, MigrationConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 
@@ -14,19 +14,17 @@ export function newTargetOf(dns: DnsConfig): string {
 }
 
 /**
- * Outside the sandbox, a host-name or alias target must resolve now: a CNAME to a name that
- * does not exist would take the site down the moment it is in sync.
+ * A host-name or alias target must resolve now (where names can be asked at all): a CNAME
+ * to a name that does not exist would take the site down the moment it is in sync.
  */
-export async function checkTargetResolves(config: MigrationConfig): Promise<void> {
+export async function checkTargetResolves(config: MigrationConfig, names: NameResolver): Promise<void> {
   const raw = config.dns?.newTarget;
-  if (!raw || config.aws.mode === 'sandbox') return;
+  if (!raw) return;
   const name = raw.replace(/^alias:/, '').replace(/\.$/, '');
   if (isIP(name)) return;
-  try {
-    await lookup(name);
-  } catch (err) {
-    throw new UsageError(`dns.newTarget ${raw} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'no answer'}): pointing ${config.dns!.record} at it would take the site down.`, {
-      hint: 'Check the name of the load balancer / CloudFront distribution / host (and that it exists in this account), then run cutover again.',
-    });
-  }
+  const answer = await names.check(name);
+  if ('skipped' in answer || answer.resolves) return;
+  throw new UsageError(`dns.newTarget ${raw} does not resolve (${answer.code}): pointing ${config.dns!.record} at it would take the site down.`, {
+    hint: 'Check the name of the load balancer / CloudFront distribution / host (and that it exists in this account), then run cutover again.',
+  });
 }
