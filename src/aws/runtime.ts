@@ -5,6 +5,7 @@ import { appendAudit } from '../state/audit.js';
 import { settleAuditIntent, writeAuditIntent } from '../state/audit-journal.js';
 import { createAwsClients, type AwsClients } from './clients.js';
 import type { Sandbox } from './sandbox/index.js';
+import { awsSurroundings, type Surroundings } from './surroundings.js';
 
 export interface AwsRuntimeOptions {
   config: MigrationConfig;
@@ -23,6 +24,8 @@ export interface AwsRuntime {
   readonly mode: 'aws' | 'sandbox';
   readonly region: string;
   readonly clock: Clock;
+  /** What steps know of the world around the APIs: the real one, or the sandbox's. */
+  readonly surroundings: Surroundings;
   /** Clients whose mutating calls are audited as made by `stepId`. */
   clients(stepId: string): AwsClients;
   close(): Promise<void>;
@@ -32,7 +35,9 @@ export async function openAwsRuntime(opts: AwsRuntimeOptions): Promise<AwsRuntim
   const { config, stateDir, dryRun } = opts;
   const aws = config.aws;
   let sandbox: Sandbox | undefined;
+  let surroundings = awsSurroundings(config);
   if (aws.mode === 'sandbox') {
+    surroundings = (await import('./sandbox/surroundings.js')).sandboxSurroundings(config);
     const { openSandbox, SANDBOX_WORLD_FILE } = await import('./sandbox/index.js');
     const { seedOperatorAccount, targetMappingHooks } = await import('./sandbox/seed.js');
     sandbox = await openSandbox({
@@ -48,6 +53,7 @@ export async function openAwsRuntime(opts: AwsRuntimeOptions): Promise<AwsRuntim
     mode: aws.mode,
     region: aws.region,
     clock: sandbox?.clock ?? systemClock,
+    surroundings,
     clients(stepId) {
       const clients = createAwsClients({
         region: aws.region,

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { CommandHandler } from './spec.js';
 import { withSession } from '../engine/session.js';
 import { orderSteps } from '../engine/registry.js';
@@ -6,8 +5,8 @@ import { acceptRisks, riskIds } from '../engine/risks.js';
 import { runSteps } from '../engine/runner.js';
 import { StepFailedError } from '../errors.js';
 import { loadSteps } from '../steps/index.js';
-import { assessReportPaths, BlockersFoundError } from '../steps/assess/index.js';
-import type { AssessReport } from '../steps/assess/report.js';
+import { BlockersFoundError } from '../steps/assess/index.js';
+import { assessReportPaths, readAssessReport, type AssessReport } from '../reports/assess.js';
 import type { Effects } from '../engine/effects.js';
 import type { IoHost } from '../ui/io-host.js';
 
@@ -28,7 +27,7 @@ const assess: CommandHandler = async ({ globals, options, io }) => {
       if (err instanceof StepFailedError && err.cause instanceof BlockersFoundError) blocked = err.cause;
       else throw err;
     }
-    const assessed = JSON.parse(await readFile(assessReportPaths(session.store.stateDir).json, 'utf8')) as AssessReport;
+    const assessed = readAssessReport(session.store.stateDir, { neededBy: 'the summary and the fix script are made from it' });
     if (options.fixScript !== undefined) await writeFixScript(session.effects, assessed, fixScriptPath(options.fixScript, globals.stateDir), io);
     return assessed;
   });

@@ -3,21 +3,10 @@
  * example without importing the command's implementation: the handler is `import()`ed
  * only when the command runs, which keeps `--version` and `status` fast.
  */
+import type { GlobalOptions } from '../engine/options.js';
 import type { IoHost } from '../ui/io-host.js';
 
-export interface GlobalOptions {
-  config: string;
-  stateDir: string;
-  profile?: string;
-  region?: string;
-  endpointUrl?: string;
-  sandbox: boolean;
-  dryRun: boolean;
-  yes: boolean;
-  json: boolean;
-  color: boolean;
-  verbose: boolean;
-}
+export type { GlobalOptions } from '../engine/options.js';
 
 export interface OptionSpec {
   flags: string;

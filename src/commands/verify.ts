@@ -36,14 +36,14 @@ const verify: CommandHandler = async (args) => {
 /** The report's summary (also after a failed verification: that is when it matters most). */
 async function printSummary({ globals, io }: Parameters<CommandHandler>[0], since: number): Promise<void> {
   if (globals.json) return;
-  const [{ readFile, stat }, { verifyReportPaths }, { renderVerifySummary }] = await Promise.all([
+  const [{ stat }, { readVerifyReport, verifyReportPaths }, { renderVerifySummary }] = await Promise.all([
     import('node:fs/promises'),
-    import('../steps/verify/index.js'),
+    import('../reports/verify.js'),
     import('../ui/verify-view.js'),
   ]);
   const paths = verifyReportPaths(globals.stateDir);
   const written = await stat(paths.json).then((s) => s.mtimeMs, () => 0);
   if (written < since - 1000) return;
-  io.notify({ level: 'info', code: 'verify.summary', message: `${renderVerifySummary(JSON.parse(await readFile(paths.json, 'utf8')))}\n\nReports: ${paths.md}, .json and .html` });
+  io.notify({ level: 'info', code: 'verify.summary', message: `${renderVerifySummary(readVerifyReport(globals.stateDir))}\n\nReports: ${paths.md}, .json and .html` });
 }
 export default verify;

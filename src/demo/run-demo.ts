@@ -236,11 +236,11 @@ async function demo(args: CommandArgs, io: IoHost, opts: DemoOptions, wizardIo: 
       printPlan(io, ws, effects.planned(), reports.flatMap((r) => r.steps), opts.break);
       return 0;
     }
-    const [{ readFile }, { verifyReportPaths }, { renderVerifySummary }] = await Promise.all([
-      import('node:fs/promises'), import('../steps/verify/index.js'), import('../ui/verify-view.js'),
+    const [{ readVerifyReport, verifyReportPaths }, { renderVerifySummary }] = await Promise.all([
+      import('../reports/verify.js'), import('../ui/verify-view.js'),
     ]);
     const paths = verifyReportPaths(ws.stateDir);
-    const report = JSON.parse(await readFile(paths.json, 'utf8'));
+    const report = readVerifyReport(ws.stateDir);
     const flags = `--config ${ws.config} --state-dir ${ws.stateDir}`;
     io.result({ workspace: ws.dir, verdict: report.verdict, reports: paths, wallMs: Date.now() - wallStart, simulatedMs, broke: opts.break }, () => [
       renderVerifySummary(report),

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
-import { templatesDir } from '../steps/sync/templates.js';
+import { templatesDir } from '../migration/templates.js';
 import { SHOP_TABLES, SHOP_TOTAL_ROWS, shopRows, type TableRows } from './shop-data.js';
 import { copyChunks, insertStatements } from './sql-values.js';
 import { UsageError } from '../errors.js';

@@ -56,6 +56,7 @@ export function createStepContext(env: RunEnvironment, stepId: StepId): StepCont
       return (clients ??= env.aws.clients(stepId));
     },
     effects: effectsForStep(env.effects, stepId),
+    surroundings: env.aws.surroundings,
     dryRun: env.effects.planMode,
     signal: env.signal,
     options: env.stepOptions?.[stepId] ?? {},

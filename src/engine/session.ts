@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openAwsRuntime, type AwsRuntime } from '../aws/runtime.js';
-import type { GlobalOptions } from '../commands/spec.js';
+import type { GlobalOptions } from './options.js';
 import { applyOverrides, loadConfig, type LoadedConfig } from '../config/load.js';
 import type { MigrationConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';

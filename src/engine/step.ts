@@ -4,6 +4,7 @@
  * never write state directly: they go through the StepContext.
  */
 import type { AwsClients } from '../aws/clients.js';
+import type { Surroundings } from '../aws/surroundings.js';
 import type { Clock } from '../clock.js';
 import type { MigrationConfig } from '../config/schema.js';
 import type { ResourceRecord, StateFile, StepState } from '../state/types.js';
@@ -56,6 +57,8 @@ export interface StepContext {
   readonly aws: AwsClients;
   /** Every change outside the state (a source database, a file elsewhere) goes through here; plan mode is decided there. */
   readonly effects: Effects;
+  /** Name resolution, the new target's address, public DNS, the target database: built with `aws`, as real or simulated as it. */
+  readonly surroundings: Surroundings;
   readonly dryRun: boolean;
   /** Options given to this step's own command (e.g. `promigrate sync --reload`); empty under `run`. */
   readonly options: Readonly<Record<string, unknown>>;

@@ -1,5 +1,5 @@
 import type { FixKind } from './finding.js';
-import type { AssessReport } from './report.js';
+import type { AssessReport } from '../../reports/assess.js';
 
 const SECTIONS: Record<FixKind, string> = {
   'my.cnf': 'my.cnf — add under [mysqld], then restart the server',

@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { openSource } from '../../db/connect.js';
 import type { Database, Inventory } from '../../db/types.js';
 import type { MigrationConfig } from '../../config/schema.js';
@@ -9,7 +8,8 @@ import { statePaths } from '../../state/paths.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { Finding } from './finding.js';
 import { awsPreflight } from './preflight.js';
-import { buildAssessReport, type AssessReport } from './report.js';
+import { buildAssessReport } from './report.js';
+import { assessReportPaths, type AssessReport } from '../../reports/assess.js';
 
 /** The step found blockers the operator has not accepted: fix them, or --accept-risk. */
 export class BlockersFoundError extends PromigrateError {
@@ -21,10 +21,6 @@ export class BlockersFoundError extends PromigrateError {
   }
 }
 
-export function assessReportPaths(stateDir: string): { json: string; md: string; fix: string } {
-  const dir = statePaths(stateDir).reports;
-  return { json: join(dir, 'assess.json'), md: join(dir, 'assess.md'), fix: join(dir, 'assess-fix.txt') };
-}
 
 async function engineFindings(db: Database, inventory: Inventory, config: MigrationConfig): Promise<Finding[]> {
   const options = { lobMode: config.dms.lobMode, lobMaxSizeKb: config.dms.lobMaxSizeKb, migrationUser: config.source.user, migrationType: config.dms.migrationType };
@@ -78,7 +74,7 @@ async function writeReports(stateDir: string, report: AssessReport): Promise<Ret
   const paths = assessReportPaths(stateDir);
   await mkdir(statePaths(stateDir).reports, { recursive: true });
   const { default: writeFileAtomic } = await import('write-file-atomic');
-  const { renderAssessMarkdown } = await import('../../ui/assess-view.js');
+  const { renderAssessMarkdown } = await import('../../reports/assess-markdown.js');
   await writeFileAtomic(paths.json, `${JSON.stringify(report, null, 2)}\n`);
   await writeFileAtomic(paths.md, renderAssessMarkdown(report));
   return paths;

@@ -1,37 +1,9 @@
-import type { Inventory, ServerVersion } from '../../db/types.js';
+import { ASSESS_REPORT_VERSION, type AssessedFinding, type AssessReport } from '../../reports/assess.js';
+import type { Inventory } from '../../db/types.js';
 import { estimateFullLoadSeconds, FULL_LOAD_BYTES_PER_SECOND, requiredRetentionSeconds } from './budget.js';
 import { SEVERITY_ORDER, type Finding } from './finding.js';
 import type { PreflightResult } from './preflight.js';
-import { suggestDmsInstanceClass, type InstanceSuggestion } from './sizing.js';
-
-export const ASSESS_REPORT_VERSION = 1;
-
-export interface AssessedFinding extends Finding {
-  /** Accepted by the operator with --accept-risk (blockers only). */
-  accepted?: boolean;
-}
-
-export interface AssessReport {
-  reportVersion: typeof ASSESS_REPORT_VERSION;
-  generatedAt: string;
-  project: string;
-  toolVersion: string;
-  configHash: string;
-  source: { engine: string; label: string; version: ServerVersion; databases: string[] };
-  summary: {
-    verdict: 'ready' | 'blocked' | 'ready-with-accepted-risks';
-    blockers: number;
-    warnings: number;
-    infos: number;
-    unacceptedBlockers: string[];
-    acceptedRisks: string[];
-  };
-  budget: { totalBytes: number; throughputBytesPerSecond: number; estimatedFullLoadSeconds: number; requiredRetentionSeconds: number };
-  suggestion: InstanceSuggestion;
-  aws: { region: string; account?: string; arn?: string; availabilityZones: string[]; record?: PreflightResult['record'] };
-  findings: AssessedFinding[];
-  inventory: Inventory;
-}
+import { suggestDmsInstanceClass } from './sizing.js';
 
 export interface ReportInput {
   project: string;

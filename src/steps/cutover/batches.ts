@@ -14,18 +14,10 @@
  */
 import type { Change, ChangeBatch, ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { UsageError } from '../../errors.js';
-import { batchComment, checkTtl, display, fqdn, type DnsScope } from './names.js';
-import {
-  ADDRESS_TYPES,
-  NEW_SET_ID,
-  OLD_SET_ID,
-  applyChanges,
-  currentAddressSets,
-  needsReplace,
-  setKey,
-  setsAt,
-  type CurrentOptions,
-} from './records.js';
+import { batchComment, checkTtl, display } from './names.js';
+import { fqdn, type DnsScope } from '../../aws/route53/names.js';
+import { NEW_SET_ID, OLD_SET_ID, applyChanges, currentAddressSets, needsReplace, setKey, type CurrentOptions } from './records.js';
+import { ADDRESS_TYPES, setsAt } from '../../aws/route53/record-sets.js';
 import { describeTarget, parseNewTarget, targetRecordSet, type NewTarget, type TargetOptions } from './targets.js';
 
 export type SwitchOptions = TargetOptions & CurrentOptions;

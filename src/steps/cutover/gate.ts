@@ -3,11 +3,10 @@
  * Read-only, so `--dry-run` shows the same checks with the same values.
  */
 import type { StepContext } from '../../engine/step.js';
-import { describeTask } from '../sync/lifecycle.js';
-import { cdcLatencySamples, type LatencySample } from '../sync/metrics.js';
-import { allTableStatistics, stableRun } from '../sync/monitor.js';
-import { interpretTables, interpretTask } from '../sync/status.js';
-import { describeSmoke, smokeConfigured, smokeNewTarget } from './smoke.js';
+import { allTableStatistics, describeTask } from '../../aws/dms/describe.js';
+import { cdcLatencySamples, stableRun, type LatencySample } from '../../aws/dms/cdc-latency.js';
+import { interpretTables, interpretTask } from '../../aws/dms/task-status.js';
+import { describeSmoke, smokeConfigured, smokeTarget } from './smoke.js';
 
 export interface GateCheck {
   id: 'sync.done' | 'dms.running' | 'cdc.latency' | 'validation' | 'smoke.target';
@@ -77,9 +76,9 @@ export async function evaluateGate(ctx: StepContext, opts: { smoke?: boolean } =
     }
   }
   if (opts.smoke !== false) {
-    if (smokeConfigured(ctx.config)) {
-      const r = await smokeNewTarget(ctx.config);
-      checks.push({ id: 'smoke.target', label: 'the new target answers the smoke test', ok: r.ok, value: describeSmoke(r, ctx.config) });
+    if (smokeConfigured(ctx)) {
+      const r = await smokeTarget(ctx);
+      checks.push({ id: 'smoke.target', label: 'the new target answers the smoke test', ok: r.ok, value: describeSmoke(r, ctx) });
     } else {
       checks.push({ id: 'smoke.target', label: 'smoke test of the new target', ok: true, skipped: true, value: 'verify.url is not set: no HTTP check before the switch' });
     }

@@ -10,12 +10,14 @@ import { formatDuration } from '../../aws/wait.js';
 import { evaluateGate, gateLine, syncRefs, latencyNow } from './gate.js';
 import { freezeWrites, liftFreeze, planFreeze, savedFreeze } from './freeze-writes.js';
 import { planPrepare, prepare, savedPrepare } from './prepare.js';
-import { applyChanges, describeRecordSet } from './records.js';
+import { applyChanges } from './records.js';
+import { describeRecordSet } from '../../aws/route53/record-sets.js';
 import { planRollback, rollbackCutover } from './rollback.js';
-import { checkTargetResolves, currentSets, openScope, newTargetOf, type CutoverScope } from './scope.js';
+import { checkTargetResolves, newTargetOf } from './scope.js';
+import { currentSets, openScope, type RecordScope } from '../../aws/route53/record-scope.js';
 import { planSwitch, runSwitch, savedSwitch, SwitchCheckFailed } from './switch.js';
-import { allTableStatistics } from '../sync/monitor.js';
-import { interpretTables } from '../sync/status.js';
+import { allTableStatistics } from '../../aws/dms/describe.js';
+import { interpretTables } from '../../aws/dms/task-status.js';
 
 export class GateNotMetError extends PromigrateError {
   constructor(failed: string[]) {
@@ -82,7 +84,7 @@ async function drain(ctx: StepContext): Promise<void> {
   }
 }
 
-async function confirmSwitch(ctx: StepContext, s: CutoverScope): Promise<void> {
+async function confirmSwitch(ctx: StepContext, s: RecordScope): Promise<void> {
   const from = (await currentSets(s)).filter((r) => ['A', 'AAAA', 'CNAME'].includes(r.Type ?? ''));
   const plan = savedSwitch(ctx) ?? { ...planSwitch(s, await currentSets(s)), done: 0, held: 0 };
   const to = plan.batches[plan.batches.length - 1]!.after;
@@ -149,7 +151,7 @@ export const cutoverStep: Step = {
     // a runbook without --yes stop the run before the first change, not after the TTL was lowered.
     if (!savedSwitch(ctx)) {
       planSwitch(s, await currentSets(s));
-      await checkTargetResolves(ctx.config);
+      await checkTargetResolves(ctx.config, ctx.surroundings.names);
     }
     if (!ctx.io.interactive && !ctx.io.assumeYes) await confirmSwitch(ctx, s);
     const prep = await prepare(ctx, s);

@@ -4,22 +4,9 @@
  * with a name read from Route 53 goes through `fqdn`.
  */
 import { UsageError } from '../../errors.js';
+import { fqdn, type DnsScope } from '../../aws/route53/names.js';
 
-/** The hosted zone and the record a cutover works on. */
-export interface DnsScope {
-  /** Hosted zone id, `Z…` or `/hostedzone/Z…`. */
-  zoneId: string;
-  /** The zone's domain, e.g. `example.com` or `example.com.`. */
-  zoneName: string;
-  /** The record to cut over, e.g. `www.example.com`. */
-  record: string;
-}
 
-export function fqdn(name: string): string {
-  let n = name.trim().toLowerCase().replace(/\*/g, '\\052');
-  if (!n.endsWith('.')) n += '.';
-  return n;
-}
 
 export const bareZoneId = (id: string): string => id.replace(/^\/?hostedzone\//, '');
 

@@ -9,7 +9,7 @@ import type { ChangeBatch } from '@aws-sdk/client-route-53';
 import { changeRecordSets, waitInsync } from '../../aws/route53-retry.js';
 import type { StepContext } from '../../engine/step.js';
 import { maxTtlSeconds, rollbackImage, ttlLoweringBatch, type RollbackImage } from './records.js';
-import { currentSets, type CutoverScope } from './scope.js';
+import { currentSets, type RecordScope } from '../../aws/route53/record-scope.js';
 
 export const PREPARE = 'prepare';
 
@@ -35,7 +35,7 @@ export interface PreparePlan {
 }
 
 /** What prepare would do, read-only. */
-export async function planPrepare(ctx: StepContext, s: CutoverScope): Promise<PreparePlan> {
+export async function planPrepare(ctx: StepContext, s: RecordScope): Promise<PreparePlan> {
   const saved = savedPrepare(ctx);
   const listed = await currentSets(s);
   const image = saved?.image ?? rollbackImage(s.scope, listed, { allowMissing: s.dns.createIfMissing });
@@ -43,7 +43,7 @@ export async function planPrepare(ctx: StepContext, s: CutoverScope): Promise<Pr
   return { image, ...(ttlBatch ? { ttlBatch } : {}), waitSeconds: ttlBatch ? maxTtlSeconds(image.recordSets) : 0 };
 }
 
-export async function prepare(ctx: StepContext, s: CutoverScope): Promise<PrepareCheckpoint> {
+export async function prepare(ctx: StepContext, s: RecordScope): Promise<PrepareCheckpoint> {
   const clock = ctx.clock;
   let cp = savedPrepare(ctx);
   if (!cp) {

@@ -11,8 +11,9 @@ import { UsageError } from '../../errors.js';
 import type { StepContext } from '../../engine/step.js';
 import { liftFreeze, savedFreeze } from './freeze-writes.js';
 import { PREPARE, savedPrepare } from './prepare.js';
-import { describeRecordSet, restoreBatch, type RollbackImage } from './records.js';
-import { currentSets, openScope } from './scope.js';
+import { restoreBatch, type RollbackImage } from './records.js';
+import { describeRecordSet } from '../../aws/route53/record-sets.js';
+import { currentSets, openScope } from '../../aws/route53/record-scope.js';
 import { SWITCH } from './switch.js';
 
 export const ROLLBACK = 'rollback';

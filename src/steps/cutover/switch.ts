@@ -12,9 +12,11 @@ import type { StepContext } from '../../engine/step.js';
 import type { DnsConfig } from '../../config/schema.js';
 import { weightedBatches, simpleSwitchBatch, type PlannedBatch, type SwitchOptions } from './batches.js';
 import { display } from './names.js';
-import { addressSets, applyChanges, setKey } from './records.js';
-import { currentSets, newTargetOf, type CutoverScope } from './scope.js';
-import { describeSmoke, smokeConfigured, smokeNewTarget } from './smoke.js';
+import { applyChanges, setKey } from './records.js';
+import { addressSets } from '../../aws/route53/record-sets.js';
+import { newTargetOf } from './scope.js';
+import { currentSets, type RecordScope } from '../../aws/route53/record-scope.js';
+import { describeSmoke, smokeConfigured, smokeTarget } from './smoke.js';
 
 export const SWITCH = 'switch';
 
@@ -66,7 +68,7 @@ export const switchOptions = (dns: DnsConfig): SwitchOptions => ({
 });
 
 /** The batches for this config from the live record sets. */
-export function planSwitch(s: CutoverScope, listed: ResourceRecordSet[]): Omit<SwitchCheckpoint, 'done' | 'held'> {
+export function planSwitch(s: RecordScope, listed: ResourceRecordSet[]): Omit<SwitchCheckpoint, 'done' | 'held'> {
   const target = newTargetOf(s.dns);
   const from = addressSets(s.scope.record, listed);
   const opts = switchOptions(s.dns);
@@ -84,7 +86,7 @@ export function savedSwitch(ctx: StepContext): SwitchCheckpoint | undefined {
 /** Runs the smoke test `checks` times over `holdMs`; throws SwitchCheckFailed beyond the error budget. */
 async function holdAndCheck(ctx: StepContext, weight: number, holdMs: number): Promise<void> {
   const { dns } = ctx.config;
-  if (!smokeConfigured(ctx.config)) {
+  if (!smokeConfigured(ctx)) {
     if (holdMs > 0) await ctx.clock.sleep(holdMs, ctx.signal);
     return;
   }
@@ -94,14 +96,14 @@ async function holdAndCheck(ctx: StepContext, weight: number, holdMs: number): P
   let failed = 0;
   for (let k = 1; k <= checks; k++) {
     if (holdMs > 0) await ctx.clock.sleep(Math.floor(holdMs / checks), ctx.signal);
-    const r = await smokeNewTarget(ctx.config);
+    const r = await smokeTarget(ctx);
     if (!r.ok) failed++;
-    ctx.io.progress('cutover.hold', `cutover: ${weight} % on the new target · check ${k}/${checks}: ${describeSmoke(r, ctx.config)}`, { weight, check: k, checks, ok: r.ok, failed, status: r.status ?? null, latencyMs: r.latencyMs ?? null });
-    if (failed > allowed) throw new SwitchCheckFailed(weight, `${failed} of ${k} check(s) failed (error budget ${dns!.errorBudgetPercent} %); last: ${describeSmoke(r, ctx.config)}`);
+    ctx.io.progress('cutover.hold', `cutover: ${weight} % on the new target · check ${k}/${checks}: ${describeSmoke(r, ctx)}`, { weight, check: k, checks, ok: r.ok, failed, status: r.status ?? null, latencyMs: r.latencyMs ?? null });
+    if (failed > allowed) throw new SwitchCheckFailed(weight, `${failed} of ${k} check(s) failed (error budget ${dns!.errorBudgetPercent} %); last: ${describeSmoke(r, ctx)}`);
   }
 }
 
-export async function runSwitch(ctx: StepContext, s: CutoverScope): Promise<SwitchCheckpoint> {
+export async function runSwitch(ctx: StepContext, s: RecordScope): Promise<SwitchCheckpoint> {
   const name = s.scope.record;
   let cp = savedSwitch(ctx);
   if (!cp) {

@@ -7,7 +7,8 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { isHostname } from '../../config/fields.js';
 import { UsageError } from '../../errors.js';
 import { knownAliasTarget, type AliasService } from './alias-zones.js';
-import { bareZoneId, checkTtl, display, fqdn, inZone, isApex, type DnsScope } from './names.js';
+import { bareZoneId, checkTtl, display, inZone, isApex } from './names.js';
+import { fqdn, type DnsScope } from '../../aws/route53/names.js';
 
 export type NewTarget =
   | { kind: 'ipv4' | 'ipv6' | 'hostname'; type: 'A' | 'AAAA' | 'CNAME'; value: string }

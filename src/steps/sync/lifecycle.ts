@@ -3,25 +3,18 @@
  * checkpoint first, waiting for `ready`, and stopping for rollback/cleanup.
  */
 import {
-  DescribeReplicationTasksCommand,
   StartReplicationTaskCommand,
   StopReplicationTaskCommand,
   type DatabaseMigrationServiceClient,
   type ReplicationTask,
 } from '@aws-sdk/client-database-migration-service';
 import type { Clock } from '../../clock.js';
-import { ExitCode, PromigrateError } from '../../errors.js';
 import { waitFor } from '../../aws/wait.js';
-import { interpretTask } from './status.js';
+import { describeTask, TaskStateError } from '../../aws/dms/describe.js';
+import { interpretTask } from '../../aws/dms/task-status.js';
 
 export type StartType = 'start-replication' | 'resume-processing' | 'reload-target';
 
-/** The task is in a state StartReplicationTask would refuse, or one we must not start from. */
-export class TaskStateError extends PromigrateError {
-  constructor(message: string, readonly status: string, hint: string) {
-    super(message, ExitCode.stepFailed, { hint });
-  }
-}
 
 const RESUME_HINT = 're-run `promigrate sync`: it resumes from what DMS reports';
 
@@ -90,15 +83,6 @@ export function chooseStartType(opts: { everStarted: boolean; status: string; re
   }
 }
 
-export async function describeTask(dms: DatabaseMigrationServiceClient, arn: string): Promise<ReplicationTask> {
-  const out = await dms.send(new DescribeReplicationTasksCommand({
-    Filters: [{ Name: 'replication-task-arn', Values: [arn] }],
-    WithoutSettings: true,
-  }));
-  const task = out.ReplicationTasks?.[0];
-  if (!task) throw new TaskStateError(`Replication task ${arn} was not found`, 'missing', RESUME_HINT);
-  return task;
-}
 
 const isStateFault = (err: unknown): boolean => (err as { name?: string } | null)?.name === 'InvalidResourceStateFault';
 

@@ -6,17 +6,15 @@
  * error naming the tables and DMS's reason.
  */
 import {
-  DescribeTableStatisticsCommand,
   type DatabaseMigrationServiceClient,
   type ReplicationTask,
-  type TableStatistics,
 } from '@aws-sdk/client-database-migration-service';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Clock } from '../../clock.js';
 import { ExitCode, PromigrateError } from '../../errors.js';
-import { describeTask } from './lifecycle.js';
-import { cdcLatencySamples, type LatencySample } from './metrics.js';
-import { cdcStable, interpretTables, interpretTask, type TableView, type TaskInterpretation, type TablesInterpretation } from './status.js';
+import { allTableStatistics, describeTask } from '../../aws/dms/describe.js';
+import { cdcLatencySamples, stableRun, type LatencySample } from '../../aws/dms/cdc-latency.js';
+import { interpretTables, interpretTask, type TableView, type TaskInterpretation, type TablesInterpretation } from '../../aws/dms/task-status.js';
 
 /** DMS refreshes table statistics every few seconds and CloudWatch once a minute: 15 s is plenty. */
 export const POLL_MS = 15_000;
@@ -55,16 +53,6 @@ export interface MonitorOptions {
   onSample(sample: SyncSample): void;
 }
 
-export async function allTableStatistics(dms: DatabaseMigrationServiceClient, taskArn: string): Promise<TableStatistics[]> {
-  const all: TableStatistics[] = [];
-  let marker: string | undefined;
-  do {
-    const out = await dms.send(new DescribeTableStatisticsCommand({ ReplicationTaskArn: taskArn, MaxRecords: 500, ...(marker ? { Marker: marker } : {}) }));
-    all.push(...(out.TableStatistics ?? []));
-    marker = out.Marker;
-  } while (marker);
-  return all;
-}
 
 const UNSETTLED_VALIDATION = new Set(['Pending validation', 'Pending records', 'Ready to validate', 'Validating']);
 
@@ -73,12 +61,6 @@ export function validationSettled(tables: TableView[]): boolean {
   return tables.every((t) => !UNSETTLED_VALIDATION.has(t.validation.state) && t.validation.pending === 0);
 }
 
-/** How many of the latest samples, counting back, are at or below the threshold. */
-export function stableRun(samples: LatencySample[], thresholdSeconds: number): number {
-  let n = 0;
-  for (let i = samples.length - 1; i >= 0 && cdcStable([samples[i]!], thresholdSeconds, 1); i--) n++;
-  return n;
-}
 
 function failure(task: ReplicationTask, interp: TaskInterpretation, tables: TablesInterpretation): SyncFailedError | undefined {
   const names = [...new Set(tables.problems.map((p) => `${p.schema}.${p.table}`))];

@@ -5,7 +5,7 @@
 import type { MigrationConfig } from '../../config/schema.js';
 import type { Inventory } from '../../db/types.js';
 import { UsageError } from '../../errors.js';
-import { loadTemplate } from './templates.js';
+import { loadTemplate } from '../../migration/templates.js';
 
 export const TASK_SETTINGS_TEMPLATE = { name: 'dms/task-settings', version: 1 } as const;
 

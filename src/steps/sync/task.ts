@@ -20,7 +20,7 @@ import { conflictError, foreignOwner, isAwsError, leaveForeign, unlessNotFound }
 import type { FoundResource, ResourceTask, TaskContext } from '../provision/task.js';
 import { SOURCE_ENDPOINT, TARGET_ENDPOINT } from './endpoints.js';
 import { stopTask } from './lifecycle.js';
-import type { TableMappings } from './mappings.js';
+import type { TableMappings } from '../../migration/table-mappings.js';
 import type { TaskSettings } from './settings.js';
 
 export const REPLICATION_TASK = 'sync.task';

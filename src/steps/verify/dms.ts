@@ -1,17 +1,9 @@
 /** DMS at verify time: the task's state and each table's final statistics and validation. */
 import type { StepContext } from '../../engine/step.js';
-import { describeTask } from '../sync/lifecycle.js';
-import { allTableStatistics } from '../sync/monitor.js';
-import { interpretTables, interpretTask, type TableView } from '../sync/status.js';
+import { allTableStatistics, describeTask } from '../../aws/dms/describe.js';
+import { interpretTables, interpretTask } from '../../aws/dms/task-status.js';
+import type { DmsResult } from '../../reports/verify.js';
 
-export interface DmsResult {
-  skipped?: string;
-  task?: { id: string; status: string; phase: string; stopReason?: string };
-  tables: TableView[];
-  validationFailed: number;
-  validationPending: number;
-  ok: boolean;
-}
 
 export async function checkDms(ctx: StepContext): Promise<DmsResult> {
   const taskArn = ctx.outputsOf('sync').taskArn;

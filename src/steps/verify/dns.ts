@@ -1,44 +1,21 @@
 /**
  * DNS after the cutover: the record in Route 53 points at the new target; the zone's own
  * name servers answer with it (asked directly); and what a public resolver still caches,
- * against the record's TTL. The sandbox has no real name servers: only Route 53 is checked.
+ * against the record's TTL. Where the public DNS cannot be asked (the sandbox has no real name
+ * servers), only Route 53 is checked.
  */
-import { Resolver, promises as dnsPromises } from 'node:dns';
 import { GetHostedZoneCommand } from '@aws-sdk/client-route-53';
+import type { PublicDns } from '../../aws/surroundings.js';
 import type { StepContext } from '../../engine/step.js';
-import { describeRecordSet, pointsAt, addressSets } from '../cutover/records.js';
-import { currentSets, openScope } from '../cutover/scope.js';
-
-export interface DnsResult {
-  record: string;
-  newTarget: string;
-  route53: { ok: boolean; recordSets: string[] };
-  authoritative: { ok: boolean; skipped?: string; servers?: string[]; answers?: string[] };
-  publicResolver: { ok: boolean; skipped?: string; resolver?: string; answers?: string[]; ttlSeconds?: number; note?: string };
-  ok: boolean;
-}
-
-const PUBLIC_RESOLVER = '1.1.1.1';
-const TIMEOUT_MS = 3000;
-
-function resolver(servers: string[]): Resolver {
-  const r = new Resolver({ timeout: TIMEOUT_MS, tries: 2 });
-  r.setServers(servers);
-  return r;
-}
-
-async function answers(r: Resolver, name: string, ttl = false): Promise<Array<{ value: string; ttl?: number }>> {
-  const a = await new Promise<Array<{ address: string; ttl: number }>>((resolve) => r.resolve4(name, { ttl: true }, (err, x) => resolve(err ? [] : x)));
-  if (a.length) return a.map((x) => ({ value: x.address, ...(ttl ? { ttl: x.ttl } : {}) }));
-  const c = await new Promise<string[]>((resolve) => r.resolveCname(name, (err, x) => resolve(err ? [] : x)));
-  return c.map((value) => ({ value }));
-}
+import type { DnsResult } from '../../reports/verify.js';
+import { describeRecordSet, pointsAt, addressSets } from '../../aws/route53/record-sets.js';
+import { currentSets, openScope } from '../../aws/route53/record-scope.js';
 
 /** The values the new target stands for: its address(es), or its name for a CNAME. */
-async function targetValues(newTarget: string): Promise<string[]> {
+async function targetValues(dns: PublicDns, newTarget: string): Promise<string[]> {
   const name = newTarget.replace(/^alias:/, '').replace(/\.$/, '');
   if (/^[\d.]+$/.test(name) || name.includes(':')) return [name];
-  const ips = await dnsPromises.resolve4(name).catch(() => [] as string[]);
+  const ips = await dns.addressesOf(name);
   return [name.toLowerCase(), ...ips];
 }
 
@@ -47,29 +24,31 @@ export async function checkDns(ctx: StepContext): Promise<DnsResult> {
   const newTarget = s.dns.newTarget ?? '';
   const sets = addressSets(s.scope.record, await currentSets(s));
   const route53 = { ok: pointsAt(sets, newTarget) && !sets.some((r) => r.SetIdentifier !== undefined && (r.Weight ?? 0) > 0 && !pointsAt([r], newTarget)), recordSets: sets.map(describeRecordSet) };
-  if (ctx.config.aws.mode === 'sandbox') {
-    const skipped = 'the sandbox has no real name servers';
+  const publicDns = ctx.surroundings.publicDns;
+  if ('unavailable' in publicDns) {
+    const skipped = publicDns.unavailable;
     return { record: s.dns.record, newTarget, route53, authoritative: { ok: true, skipped }, publicResolver: { ok: true, skipped }, ok: route53.ok };
   }
   const zone = await s.route53.send(new GetHostedZoneCommand({ Id: s.scope.zoneId }));
   const nsNames = zone.DelegationSet?.NameServers ?? [];
-  const nsIps = (await Promise.all(nsNames.map((n) => dnsPromises.lookup(n, { family: 4 }).then((x) => x.address, () => undefined)))).filter((x): x is string => Boolean(x));
-  const wanted = await targetValues(newTarget);
+  const nsIps = (await Promise.all(nsNames.map((n) => publicDns.addressOf(n)))).filter((x): x is string => Boolean(x));
+  const wanted = await targetValues(publicDns, newTarget);
   const matches = (vals: string[]) => vals.length > 0 && vals.some((v) => wanted.includes(v.toLowerCase().replace(/\.$/, '')));
   let authoritative: DnsResult['authoritative'];
   if (nsIps.length === 0) authoritative = { ok: false, skipped: 'the zone\'s name servers could not be resolved from here' };
   else {
-    const got = (await answers(resolver(nsIps), s.dns.record)).map((x) => x.value);
+    const got = (await publicDns.ask(nsIps, s.dns.record)).map((x) => x.value);
     authoritative = { ok: matches(got), servers: nsNames, answers: got };
   }
-  const pub = await answers(resolver([PUBLIC_RESOLVER]), s.dns.record, true);
+  const resolverIp = publicDns.publicResolver;
+  const pub = await publicDns.ask([resolverIp], s.dns.record, true);
   const cached = pub.map((x) => x.value);
   const ttl = pub[0]?.ttl;
   const publicResolver: DnsResult['publicResolver'] = pub.length === 0
-    ? { ok: false, resolver: PUBLIC_RESOLVER, answers: [], note: 'no answer (unreachable from here, or the name does not resolve publicly yet)' }
+    ? { ok: false, resolver: resolverIp, answers: [], note: 'no answer (unreachable from here, or the name does not resolve publicly yet)' }
     : {
         ok: matches(cached),
-        resolver: PUBLIC_RESOLVER,
+        resolver: resolverIp,
         answers: cached,
         ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
         note: matches(cached) ? 'answers with the new target' : `still answers with the old record; caches expire within ${ttl ?? s.dns.ttl} s (record TTL ${s.dns.ttl} s)`,

@@ -4,7 +4,6 @@
  * target, DMS's own statistics — and a report (md, json, html) someone can sign.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { PlannedChange, Step, StepContext } from '../../engine/step.js';
 import { ExitCode, PromigrateError } from '../../errors.js';
 import { statePaths } from '../../state/paths.js';
@@ -14,12 +13,9 @@ import { tablesToCompare, targetUnavailable } from './databases.js';
 import { checkDms } from './dms.js';
 import { checkDns } from './dns.js';
 import { checkHttp } from './http.js';
-import { VERIFY_REPORT_VERSION, verdictOf, type VerifyReport } from './report.js';
+import { verdictOf } from './report.js';
+import { VERIFY_REPORT_VERSION, verifyReportPaths, type VerifyReport } from '../../reports/verify.js';
 
-export function verifyReportPaths(stateDir: string): { json: string; md: string; html: string } {
-  const dir = statePaths(stateDir).reports;
-  return { json: join(dir, 'verify.json'), md: join(dir, 'verify.md'), html: join(dir, 'verify.html') };
-}
 
 export class NotVerifiedError extends PromigrateError {
   constructor(readonly report: VerifyReport, path: string) {
@@ -43,7 +39,7 @@ export function verifyOptionsOf(ctx: StepContext): VerifyOptions {
 async function writeReports(stateDir: string, report: VerifyReport): Promise<ReturnType<typeof verifyReportPaths>> {
   const paths = verifyReportPaths(stateDir);
   await mkdir(statePaths(stateDir).reports, { recursive: true });
-  const [{ default: writeFileAtomic }, view] = await Promise.all([import('write-file-atomic'), import('../../ui/verify-view.js')]);
+  const [{ default: writeFileAtomic }, view] = await Promise.all([import('write-file-atomic'), import('../../reports/verify-documents.js')]);
   await writeFileAtomic(paths.json, `${JSON.stringify(report, null, 2)}\n`);
   await writeFileAtomic(paths.md, view.renderVerifyMarkdown(report));
   await writeFileAtomic(paths.html, view.renderVerifyHtml(report));
@@ -53,7 +49,7 @@ async function writeReports(stateDir: string, report: VerifyReport): Promise<Ret
 /** Runs every check, writes the reports, and returns the report (whatever its verdict). */
 export async function runVerification(ctx: StepContext, opts: VerifyOptions): Promise<{ report: VerifyReport; paths: ReturnType<typeof verifyReportPaths>; dataRunId?: string }> {
   const wallStart = Date.now();
-  const unavailable = targetUnavailable(ctx.config);
+  const unavailable = targetUnavailable(ctx);
   const data: VerifyReport['data'] = { tables: [], identical: 0, different: 0, durationMs: 0, resumedTables: 0, notes: [] };
   let dataRunId: string | undefined;
   if (unavailable) data.skipped = unavailable;
@@ -76,7 +72,7 @@ export async function runVerification(ctx: StepContext, opts: VerifyOptions): Pr
   let dms: VerifyReport['dms'];
   if (!opts.dataOnly) {
     if (ctx.config.dns) dns = await checkDns(ctx);
-    http = await checkHttp(ctx.config, dns);
+    http = await checkHttp(ctx.config, ctx.surroundings, dns);
     dms = await checkDms(ctx);
   }
   const state = ctx.state();
@@ -106,7 +102,7 @@ export const verifyStep: Step = {
   async plan(ctx): Promise<PlannedChange[]> {
     const opts = verifyOptionsOf(ctx);
     const changes: PlannedChange[] = [];
-    const unavailable = targetUnavailable(ctx.config);
+    const unavailable = targetUnavailable(ctx);
     if (unavailable) changes.push({ action: 'check', target: 'data', description: `data comparison skipped: ${unavailable}` });
     else if (ctx.state().steps.assess?.status !== 'done') {
       changes.push({ action: 'check', target: 'data', description: 'compare every table sync replicates (listed once assess has run) between source and target, read-only on both' });
@@ -115,7 +111,7 @@ export const verifyStep: Step = {
       changes.push({ action: 'check', target: 'data', description: `compare ${tables.length} table(s) between source and target with chunked server-side checksums (chunks from 10 000 rows growing to about 0.5 s each, at most ${ctx.config.verify.chunkRows.toLocaleString('en-US')} rows; read-only on both)`, details: { tables: tables.map((t) => `${t.schema}.${t.table}`) } });
     }
     if (!opts.dataOnly) {
-      if (ctx.config.dns) changes.push({ action: 'check', target: 'dns', description: `${ctx.config.dns.record} in Route 53${ctx.config.aws.mode === 'sandbox' ? '' : ', at the zone\'s name servers and a public resolver'}` });
+      if (ctx.config.dns) changes.push({ action: 'check', target: 'dns', description: `${ctx.config.dns.record} in Route 53${'unavailable' in ctx.surroundings.publicDns ? '' : ', at the zone\'s name servers and a public resolver'}` });
       changes.push({ action: 'check', target: 'http', description: ctx.config.verify.url ? `GET ${ctx.config.verify.url} through DNS and at the new target (expect ${ctx.config.verify.expectedStatus})` : 'HTTP: verify.url is not set' });
       changes.push({ action: 'check', target: 'dms', description: 'DMS task state, table statistics and validation' });
     }

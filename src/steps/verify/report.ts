@@ -1,42 +1,5 @@
-/**
- * The verification report: one JSON document (the source of the .md and .html renderings),
- * summary verdict first. Holds no secret: connection labels name user, host and database only.
- */
-import type { TableResult } from '../../db/compare/types.js';
-import type { DmsResult } from './dms.js';
-import type { DnsResult } from './dns.js';
-import type { HttpResult } from './http.js';
-
-export const VERIFY_REPORT_VERSION = 1 as const;
-
-export type Verdict = 'verified' | 'differences' | 'incomplete';
-
-export interface VerifyReport {
-  reportVersion: typeof VERIFY_REPORT_VERSION;
-  generatedAt: string;
-  project: string;
-  toolVersion: string;
-  configHash: string;
-  verdict: Verdict;
-  /** One sentence per problem; empty when verified. */
-  problems: string[];
-  scope: 'full' | 'data-only';
-  data: {
-    skipped?: string;
-    source?: string;
-    target?: string;
-    tables: TableResult[];
-    identical: number;
-    different: number;
-    durationMs: number;
-    resumedTables: number;
-    notes: string[];
-  };
-  dns?: DnsResult;
-  http?: HttpResult;
-  dms?: DmsResult;
-  timings: { startedAt: string; finishedAt: string; totalMs: number };
-}
+/** The verification report's verdict: one sentence per problem found, and what they add up to. */
+import type { Verdict, VerifyReport } from '../../reports/verify.js';
 
 export function verdictOf(report: Omit<VerifyReport, 'verdict' | 'problems'>): { verdict: Verdict; problems: string[] } {
   const problems: string[] = [];

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { changeRecordSets, waitInsync } from '../../../src/aws/route53-retry.js';
 import { UsageError } from '../../../src/errors.js';
 import { simpleSwitchBatch, weightedBatches } from '../../../src/steps/cutover/batches.js';
-import { describeRecordSet, setKey } from '../../../src/steps/cutover/records.js';
+import { setKey } from '../../../src/steps/cutover/records.js';
+import { describeRecordSet } from '../../../src/aws/route53/record-sets.js';
 import { parseNewTarget } from '../../../src/steps/cutover/targets.js';
 import { a, aaaa, addressJson, cname, makeZone, txt, type TestZone } from './zone.js';
 

@@ -2,15 +2,8 @@ import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import { simpleSwitchBatch, weightedBatches } from '../../../src/steps/cutover/batches.js';
-import {
-  applyChanges,
-  describeRecordSet,
-  oldTtlExpiresAt,
-  pointsAt,
-  restoreBatch,
-  rollbackImage,
-  ttlLoweringBatch,
-} from '../../../src/steps/cutover/records.js';
+import { applyChanges, oldTtlExpiresAt, restoreBatch, rollbackImage, ttlLoweringBatch } from '../../../src/steps/cutover/records.js';
+import { describeRecordSet, pointsAt } from '../../../src/aws/route53/record-sets.js';
 import { a, aaaa, addressJson, cname, makeZone, txt, type TestZone } from './zone.js';
 
 const WWW = 'www.example.com.';

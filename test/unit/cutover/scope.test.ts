@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../src/config/load.js';
 import { UsageError } from '../../../src/errors.js';
-import { checkTargetResolves } from '../../../src/steps/cutover/scope.js';
+import { sandboxSurroundings } from '../../../src/aws/sandbox/surroundings.js';
+import { awsSurroundings } from '../../../src/aws/surroundings.js';
+import type { MigrationConfig } from '../../../src/config/schema.js';
+import { checkTargetResolves as checkWith } from '../../../src/steps/cutover/scope.js';
 
 const config = (newTarget: string, mode = 'aws') => parseConfigText(`project: { name: shop }
 aws: { mode: ${mode} }
 source: { engine: mysql, host: 10.0.0.5, user: dms, databases: [shop], passwordEnv: PW }
 dns: { hostedZone: example.com, record: www.example.com, newTarget: "${newTarget}" }
 `, 'c.yaml', 'yaml');
+
+/** As cutover calls it: with the names of the surroundings the runtime builds for the config. */
+const checkTargetResolves = (c: MigrationConfig) =>
+  checkWith(c, (c.aws.mode === 'sandbox' ? sandboxSurroundings(c) : awsSurroundings(c)).names);
 
 describe('checkTargetResolves', () => {
   it('a host name or alias that does not resolve is bad input naming it (the .invalid TLD never resolves)', async () => {

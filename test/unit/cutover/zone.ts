@@ -12,7 +12,7 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import type { DnsScope } from '../../../src/steps/cutover/names.js';
+import type { DnsScope } from '../../../src/aws/route53/names.js';
 import { makeSandbox } from '../../helpers/sandbox.js';
 
 export interface TestZone {

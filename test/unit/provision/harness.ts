@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsClients } from '../../../src/aws/clients.js';
 import type { AwsRuntime } from '../../../src/aws/runtime.js';
+import { sandboxSurroundings } from '../../../src/aws/sandbox/surroundings.js';
 import type { Clock } from '../../../src/clock.js';
 import { migrationConfigSchema, type MigrationConfig, type MigrationConfigInput } from '../../../src/config/schema.js';
 import { createStepContext } from '../../../src/engine/context.js';
@@ -105,6 +106,7 @@ export function makeTaskContext(opts: HarnessOptions): Harness {
     mode: 'sandbox',
     region: opts.clients.region,
     clock,
+    surroundings: sandboxSurroundings(opts.config),
     clients: () => opts.clients,
     close: async () => undefined,
   };

@@ -8,9 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WaitFailedError } from '../../../src/aws/wait.js';
 import type { Clock } from '../../../src/clock.js';
 import {
-  chooseStartType, hasEverStarted, startTask, stopTask, TaskStateError, waitForTaskReady, type StartType,
+  chooseStartType, hasEverStarted, startTask, stopTask, waitForTaskReady, type StartType,
 } from '../../../src/steps/sync/lifecycle.js';
-import { interpretTables, interpretTask } from '../../../src/steps/sync/status.js';
+import { TaskStateError } from '../../../src/aws/dms/describe.js';
+import { interpretTables, interpretTask } from '../../../src/aws/dms/task-status.js';
 import type { SimHooks } from '../../../src/aws/sandbox/types.js';
 import { makeSandbox } from '../../helpers/sandbox.js';
 

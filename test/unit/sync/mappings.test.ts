@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { buildTableMappings, dmsLike } from '../../../src/steps/sync/mappings.js';
+import { buildTableMappings, dmsLike } from '../../../src/migration/table-mappings.js';
 import { config, inventory, table } from './mapping-fixtures.js';
 
 const rule = (id: number, action: 'include' | 'exclude', schema: string, tableName: string) => ({

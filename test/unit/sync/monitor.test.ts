@@ -5,10 +5,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/clock.js';
-import { cdcLatencySamples, taskResourceId } from '../../../src/steps/sync/metrics.js';
-import { monitorTask, stableRun, SyncFailedError, validationSettled, type SyncSample } from '../../../src/steps/sync/monitor.js';
+import { cdcLatencySamples, stableRun, taskResourceId } from '../../../src/aws/dms/cdc-latency.js';
+import { monitorTask, SyncFailedError, validationSettled, type SyncSample } from '../../../src/steps/sync/monitor.js';
 import { sampleBars, sampleData, sampleText } from '../../../src/steps/sync/progress.js';
-import { interpretTables } from '../../../src/steps/sync/status.js';
+import { interpretTables } from '../../../src/aws/dms/task-status.js';
 import { containsSettings, definitionDrift } from '../../../src/steps/sync/task.js';
 
 const ARN = 'arn:aws:dms:us-east-1:123456789012:task:ABCDEFGHIJ';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import { buildTaskSettings } from '../../../src/steps/sync/settings.js';
-import { findPackageRoot } from '../../../src/steps/sync/templates.js';
+import { findPackageRoot } from '../../../src/migration/templates.js';
 import { config, inventory, table } from './mapping-fixtures.js';
 
 const template = () => JSON.parse(readFileSync(join(findPackageRoot(), 'templates/dms/task-settings.v1.json'), 'utf8')).settings;

@@ -1,6 +1,6 @@
 import type { ReplicationTask, TableStatistics } from '@aws-sdk/client-database-migration-service';
 import { describe, expect, it } from 'vitest';
-import { cdcStable, humanFailure, interpretTask, interpretTables } from '../../../src/steps/sync/status.js';
+import { cdcStable, humanFailure, interpretTask, interpretTables } from '../../../src/aws/dms/task-status.js';
 
 const FATAL =
   "Last Error Load failed for table 'shop'.'orders' (sandbox-injected failure). Task error notification received from " +

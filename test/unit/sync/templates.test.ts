@@ -4,14 +4,14 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { findPackageRoot, loadTemplate, templatePath, templatesDir } from '../../../src/steps/sync/templates.js';
+import { findPackageRoot, loadTemplate, templatePath, templatesDir } from '../../../src/migration/templates.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 
 describe('findPackageRoot', () => {
   it.each([
-    ['src/steps/sync/templates.ts'],
-    ['dist/steps/sync/templates.js'],
+    ['src/migration/templates.ts'],
+    ['dist/migration/templates.js'],
     ['dist/bundle/chunk-ABC123.js'],
     ['dist/bundle/cli.js'],
   ])('from %s', (file) => {

@@ -5,23 +5,12 @@
  * The sandbox runs on the operator's machine, so it reaches the source as promigrate itself
  * does (through connectVia when given), not as DMS would from inside the VPC.
  */
-import { readFileSync } from 'node:fs';
 import type { MigrationConfig } from '../../../config/schema.js';
 import { UsageError } from '../../../errors.js';
 import { sourceConnectionSpec } from '../../../db/connect.js';
-import type { ConnectionSpec, Engine, Inventory } from '../../../db/types.js';
-import { statePaths } from '../../../state/paths.js';
+import type { ConnectionSpec, Engine } from '../../../db/types.js';
+import { assessedInventory } from '../../../reports/assess.js';
 import type { SimHooks } from '../types.js';
-
-const ASSESS_REPORT = 'assess.json';
-
-function inventoryAt(stateDir: string): Inventory | undefined {
-  try {
-    return (JSON.parse(readFileSync(`${statePaths(stateDir).reports}/${ASSESS_REPORT}`, 'utf8')) as { inventory?: Inventory }).inventory;
-  } catch {
-    return undefined;
-  }
-}
 
 function envPassword(name: string | undefined, what: string): string | undefined {
   if (!name) return undefined;
@@ -62,7 +51,7 @@ export function realDataHooks(config: MigrationConfig, stateDir: string): SimHoo
   return {
     sourceTables(_arn, endpoint) {
       if (!sameHost(config, endpoint.serverName)) return undefined;
-      const inventory = inventoryAt(stateDir);
+      const inventory = assessedInventory(stateDir);
       return inventory?.tables.map((t) => ({ schema: t.schema, table: t.name, rows: Math.max(0, Math.round(t.rows)) }));
     },
     async fullLoad(load) {

@@ -3,9 +3,9 @@
  * versioned template `templates/dms/table-mappings.v1.json`, and — given the assessed
  * inventory — the tables DMS will actually select, computed with DMS's own wildcard rules.
  */
-import type { MigrationConfig } from '../../config/schema.js';
-import type { Engine, Inventory } from '../../db/types.js';
-import { UsageError } from '../../errors.js';
+import type { MigrationConfig } from '../config/schema.js';
+import type { Engine, Inventory } from '../db/types.js';
+import { UsageError } from '../errors.js';
 import { loadTemplate } from './templates.js';
 
 export const TABLE_MAPPINGS_TEMPLATE = { name: 'dms/table-mappings', version: 1 } as const;

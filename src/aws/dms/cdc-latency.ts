@@ -4,6 +4,7 @@
  * the instance's identifier and the task's resource id (the last part of its ARN, not its name).
  */
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { cdcStable } from './task-status.js';
 
 export interface LatencySample {
   at: number;
@@ -50,4 +51,11 @@ export async function cdcLatencySamples(
     .filter((t) => target.has(t))
     .sort((a, b) => a - b)
     .map((at) => ({ at, source: source.get(at)!, target: target.get(at)! }));
+}
+
+/** How many of the latest samples, counting back, are at or below the threshold. */
+export function stableRun(samples: LatencySample[], thresholdSeconds: number): number {
+  let n = 0;
+  for (let i = samples.length - 1; i >= 0 && cdcStable([samples[i]!], thresholdSeconds, 1); i--) n++;
+  return n;
 }

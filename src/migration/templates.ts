@@ -16,8 +16,8 @@ export interface VersionedTemplate {
 
 /**
  * The package root: the nearest folder above `from` holding promigrate's package.json. Walks up
- * instead of fixed `../..` hops so the same code works from src/steps/sync/ (tests, tsx),
- * dist/steps/sync/ (tsc) and dist/bundle/ (esbuild chunks).
+ * instead of fixed `../..` hops so the same code works from src/migration/ (tests, tsx),
+ * dist/migration/ (tsc) and dist/bundle/ (esbuild chunks).
  */
 export function findPackageRoot(from: string | URL = import.meta.url): string {
   const start = typeof from === 'string' && !from.startsWith('file:') ? from : fileURLToPath(from);
