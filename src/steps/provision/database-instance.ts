@@ -27,7 +27,8 @@ import {
   waitAvailable,
   type WantedInstance,
 } from './database-rds.js';
-import { destroyOptionsOf, foreignOwner, isAwsError, stamp } from './database-shared.js';
+import { isAwsError } from '../../aws/errors.js';
+import { destroyOptionsOf, foreignOwner, stamp } from './database-shared.js';
 import type { FoundResource, ResourceTask, TaskContext } from './task.js';
 
 export const DB_INSTANCE = 'db.instance';

@@ -11,7 +11,8 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { waitFor } from '../../aws/wait.js';
-import { conflictError, foreignOwner, leaveForeign, unlessNotFound } from './database-shared.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { conflictError, foreignOwner, leaveForeign } from './database-shared.js';
 import type { FoundResource, TaskContext } from './task.js';
 
 const NOT_FOUND = 'DBInstanceNotFoundFault';
@@ -30,7 +31,7 @@ const STUCK = new Set([
 ]);
 
 export async function describeInstance(rds: RDSClient, id: string): Promise<DBInstance | undefined> {
-  const out = await unlessNotFound(rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })), NOT_FOUND);
+  const out = await unlessNotFound(() => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })), NOT_FOUND);
   return out?.DBInstances?.[0];
 }
 
@@ -118,8 +119,7 @@ export async function deleteInstance(t: TaskContext, key: string, id: string, fi
     if (db.DeletionProtection) {
       await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, DeletionProtection: false, ApplyImmediately: true }));
     }
-    await unlessNotFound(
-      rds.send(
+    await unlessNotFound(() => rds.send(
         new DeleteDBInstanceCommand(
           finalSnapshot
             ? { DBInstanceIdentifier: id, SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot }

@@ -1,6 +1,5 @@
 /**
- * What the RDS and DMS tasks share: the private subnets they sit on, AWS error matching,
- * the ownership check behind every "already exists", and destroy's options.
+ * What the RDS and DMS tasks share: the private subnets they sit on, the ownership check behind every "already exists", and destroy's options.
  */
 import { TAG_PROJECT, tagsToRecord } from '../../aws/tags.js';
 import type { MigrationConfig } from '../../config/schema.js';
@@ -25,28 +24,6 @@ export function destroyOptionsOf(t: TaskContext): DestroyOptions {
 /** The network task keys of the private subnets (`network.subnet.private.<i>`), as network-plan names them. */
 export function privateSubnetKeys(config: MigrationConfig): string[] {
   return subnetKeys(config, 'private');
-}
-
-/**
- * True when `err` is the AWS error `code`. The SDK names modelled errors after their
- * shape (`DBInstanceNotFoundFault`) while the wire code may lack the suffix
- * (`DBInstanceNotFound`): both spellings match.
- */
-export function isAwsError(err: unknown, ...codes: string[]): boolean {
-  const name = (err as { name?: unknown } | null)?.name;
-  if (typeof name !== 'string') return false;
-  const bare = name.replace(/Fault$/, '');
-  return codes.some((code) => code === name || code.replace(/Fault$/, '') === bare);
-}
-
-/** `undefined` for a not-found error, else rethrows. */
-export async function unlessNotFound<T>(call: Promise<T>, ...notFound: string[]): Promise<T | undefined> {
-  try {
-    return await call;
-  } catch (err) {
-    if (isAwsError(err, ...notFound)) return undefined;
-    throw err;
-  }
 }
 
 /** Why an existing resource is not this project's, or undefined when it is. */

@@ -30,7 +30,8 @@ import {
 import type { MigrationConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import { instanceTask, replicaTask } from './database-instance.js';
-import { conflictError, foreignOwner, isAwsError, leaveForeign, privateSubnetKeys, unlessNotFound } from './database-shared.js';
+import { isAwsError, unlessNotFound } from '../../aws/errors.js';
+import { conflictError, foreignOwner, leaveForeign, privateSubnetKeys } from './database-shared.js';
 import type { FoundResource, ResourceTask, TaskContext } from './task.js';
 
 export type { DestroyOptions } from './database-shared.js';
@@ -55,7 +56,7 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
   const lookup = async (t: TaskContext, strict: boolean, onForeign?: (why: string) => void): Promise<FoundResource | undefined> => {
     const rds = await t.step.aws.rds;
     const name = groupName(t.project);
-    const out = await unlessNotFound(rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name })), 'DBSubnetGroupNotFoundFault');
+    const out = await unlessNotFound(() => rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name })), 'DBSubnetGroupNotFoundFault');
     const group = out?.DBSubnetGroups?.[0];
     if (!group) return undefined;
     const problems = [foreignOwner(await tagsOf(rds, group.DBSubnetGroupArn), t.project)].filter((p): p is string => !!p);
@@ -101,7 +102,7 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
     async destroy(t, id) {
       if (!(await lookup(t, false, (why) => leaveForeign(t, SUBNET_GROUP, id, why)))) return;
       const rds = await t.step.aws.rds;
-      await unlessNotFound(rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: id })), 'DBSubnetGroupNotFoundFault');
+      await unlessNotFound(() => rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: id })), 'DBSubnetGroupNotFoundFault');
     },
     findAll: async (t) => {
       const found = await lookup(t, false);
@@ -145,7 +146,7 @@ function parameterGroupTask(config: MigrationConfig): ResourceTask {
   const lookup = async (t: TaskContext, strict: boolean, onForeign?: (why: string) => void): Promise<FoundResource | undefined> => {
     const rds = await t.step.aws.rds;
     const name = groupName(t.project);
-    const out = await unlessNotFound(rds.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: name })), 'DBParameterGroupNotFoundFault');
+    const out = await unlessNotFound(() => rds.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: name })), 'DBParameterGroupNotFoundFault');
     const group = out?.DBParameterGroups?.[0];
     if (!group) return undefined;
     const problems = [foreignOwner(await tagsOf(rds, group.DBParameterGroupArn), t.project)].filter((p): p is string => !!p);
@@ -207,7 +208,7 @@ function parameterGroupTask(config: MigrationConfig): ResourceTask {
     async destroy(t, id) {
       if (!(await lookup(t, false, (why) => leaveForeign(t, PARAMETER_GROUP, id, why)))) return;
       const rds = await t.step.aws.rds;
-      await unlessNotFound(rds.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: id })), 'DBParameterGroupNotFoundFault');
+      await unlessNotFound(() => rds.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: id })), 'DBParameterGroupNotFoundFault');
     },
     findAll: async (t) => {
       const found = await lookup(t, false);

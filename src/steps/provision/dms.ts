@@ -21,7 +21,8 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { waitFor } from '../../aws/wait.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import type { StepContext } from '../../engine/step.js';
-import { conflictError, dmsVpcRoleError, foreignOwner, isAwsError, leaveForeign, privateSubnetKeys, unlessNotFound } from './database-shared.js';
+import { isAwsError, unlessNotFound } from '../../aws/errors.js';
+import { conflictError, dmsVpcRoleError, foreignOwner, leaveForeign, privateSubnetKeys } from './database-shared.js';
 import type { FoundResource, ResourceTask, TaskContext } from './task.js';
 
 const SUBNET_GROUP = 'dms.subnet-group';
@@ -83,7 +84,7 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
     const dms = await t.step.aws.dms;
     const name = dmsName(t.project);
     const filter = { Filters: [{ Name: 'replication-subnet-group-id', Values: [name] }] };
-    const out = await unlessNotFound(dms.send(new DescribeReplicationSubnetGroupsCommand(filter)), NOT_FOUND);
+    const out = await unlessNotFound(() => dms.send(new DescribeReplicationSubnetGroupsCommand(filter)), NOT_FOUND);
     const group = out?.ReplicationSubnetGroups?.find((g) => g.ReplicationSubnetGroupIdentifier === name);
     if (!group) return undefined;
     const arn = await subnetGroupArn(t, name);
@@ -116,7 +117,7 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
     async destroy(t, id) {
       if (!(await lookup(t, false, (why) => leaveForeign(t, SUBNET_GROUP, id, why)))) return;
       const dms = await t.step.aws.dms;
-      await unlessNotFound(dms.send(new DeleteReplicationSubnetGroupCommand({ ReplicationSubnetGroupIdentifier: id })), NOT_FOUND);
+      await unlessNotFound(() => dms.send(new DeleteReplicationSubnetGroupCommand({ ReplicationSubnetGroupIdentifier: id })), NOT_FOUND);
     },
     findAll: async (t) => {
       const found = await lookup(t, false);
@@ -127,7 +128,7 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
 
 async function describeInstance(dms: DatabaseMigrationServiceClient, id: string): Promise<ReplicationInstance | undefined> {
   const filter = { Filters: [{ Name: 'replication-instance-id', Values: [id] }] };
-  const out = await unlessNotFound(dms.send(new DescribeReplicationInstancesCommand(filter)), NOT_FOUND);
+  const out = await unlessNotFound(() => dms.send(new DescribeReplicationInstancesCommand(filter)), NOT_FOUND);
   return out?.ReplicationInstances?.find((r) => r.ReplicationInstanceIdentifier === id);
 }
 
@@ -206,7 +207,8 @@ function instanceTask(): ResourceTask {
         const owner = foreignOwner(await tagsOf(dms, r.ReplicationInstanceArn!), t.project);
         if (owner) return leaveForeign(t, INSTANCE, id, owner);
         if (r.ReplicationInstanceStatus !== 'available' && !STUCK.has(r.ReplicationInstanceStatus ?? '')) r = await waitAvailable(t, id);
-        await unlessNotFound(dms.send(new DeleteReplicationInstanceCommand({ ReplicationInstanceArn: r.ReplicationInstanceArn! })), NOT_FOUND);
+        const arn = r.ReplicationInstanceArn!;
+        await unlessNotFound(() => dms.send(new DeleteReplicationInstanceCommand({ ReplicationInstanceArn: arn })), NOT_FOUND);
       }
       await waitFor<ReplicationInstance | undefined>({
         what: `DMS replication instance ${id}`,

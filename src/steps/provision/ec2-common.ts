@@ -1,9 +1,10 @@
 /**
- * What every EC2 resource task shares: tag lookups, AWS error names, idempotency tokens
+ * What every EC2 resource task shares: tag lookups, idempotency tokens
  * that survive a destroy, and deletes that wait out DependencyViolation.
  */
 import type { EC2Client, Tag } from '@aws-sdk/client-ec2';
 import { resourceFilters, tagsToRecord, TAG_PROJECT } from '../../aws/tags.js';
+import { errorName, isAwsError } from '../../aws/errors.js';
 import { waitFor } from '../../aws/wait.js';
 import { PromigrateError, ExitCode } from '../../errors.js';
 import type { TaskContext } from './task.js';
@@ -16,23 +17,6 @@ export const isPlaceholder = (id: string): boolean => id.startsWith('<');
 /** EC2 filters for the resource this project made under `key`. */
 export const keyFilters = (t: TaskContext, key: string): Array<{ Name: string; Values: string[] }> =>
   resourceFilters(t.project, key);
-
-export function errorName(err: unknown): string {
-  return err !== null && typeof err === 'object' ? String((err as { name?: unknown }).name ?? '') : '';
-}
-
-/** `InvalidVpcID.NotFound`, `InvalidGroup.NotFound`, `NatGatewayNotFound` …: already gone. */
-export const isNotFound = (err: unknown): boolean => /NotFound/.test(errorName(err));
-
-/** Runs `call`; a NotFound answer becomes `undefined`. */
-export async function unlessNotFound<T>(call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
 
 /** True when the resource carries this project's tag (it was created by promigrate for it). */
 export const ownedBy = (tags: Tag[] | undefined, project: string): boolean => tagsToRecord(tags)[TAG_PROJECT] === project;
@@ -69,7 +53,7 @@ export async function createWithToken<R>(
       if (deadId === undefined) return result;
       name = `${key}#${deadId}`;
     } catch (err) {
-      if (errorName(err) !== 'IdempotentParameterMismatch') throw err;
+      if (!isAwsError(err, 'IdempotentParameterMismatch')) throw err;
       name = `${key}#${attempt}`;
     }
   }
@@ -107,7 +91,7 @@ export async function retryWhileInUse(
         await attempt();
         return true;
       } catch (err) {
-        if (!codes.includes(errorName(err))) throw err;
+        if (!isAwsError(err, ...codes)) throw err;
         last = `${errorName(err)}: ${(err as Error).message}`;
         return false;
       }

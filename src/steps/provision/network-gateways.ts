@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { tagSpecifications } from '../../aws/tags.js';
 import { waitFor } from '../../aws/wait.js';
-import { createWithToken, ec2Of, keyFilters, ownedBy, retryWhileInUse, skipForeign, unlessNotFound } from './ec2-common.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { createWithToken, ec2Of, keyFilters, ownedBy, retryWhileInUse, skipForeign } from './ec2-common.js';
 import { eipKey, IGW_KEY, natKey, subnetKey, VPC_KEY } from './network-plan.js';
 import type { FoundResource, ResourceTask, TaskContext } from './task.js';
 

@@ -26,7 +26,8 @@ import { hasTags, tagSpecifications, TAG_KEY, TAG_PROJECT } from '../../aws/tags
 import { DEFAULT_PORT } from '../../config/fields.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
-import { ec2Of, errorName, keyFilters, ownedBy, retryWhileInUse, skipForeign, unlessNotFound } from './ec2-common.js';
+import { isAwsError, unlessNotFound } from '../../aws/errors.js';
+import { ec2Of, keyFilters, ownedBy, retryWhileInUse, skipForeign } from './ec2-common.js';
 import { VPC_KEY, vpcIdOf } from './network-plan.js';
 import { allTraffic, plannedRuleCalls, reconcileRules, revokeRules, rulesReferencing, type RuleScope, type RuleSpec } from './security-rules.js';
 import type { FoundResource, ResourceTask, TaskContext } from './task.js';
@@ -196,7 +197,7 @@ function groupTask(spec: GroupSpec): ResourceTask {
         const out = await ec2.send(new CreateSecurityGroupCommand(input));
         return { id: out.GroupId!, arn: out.SecurityGroupArn, outputs: { groupName: input.GroupName, vpcId: input.VpcId } };
       } catch (err) {
-        if (errorName(err) !== 'InvalidGroup.Duplicate') throw err;
+        if (!isAwsError(err, 'InvalidGroup.Duplicate')) throw err;
         const filters = [
           { Name: 'group-name', Values: [input.GroupName] },
           { Name: 'vpc-id', Values: [input.VpcId] },

@@ -23,7 +23,8 @@ import {
 import { waitFor, type WaitPreset } from '../../aws/wait.js';
 import { resolvePassword, type PasswordRef } from '../../db/password.js';
 import { ExitCode, PromigrateError } from '../../errors.js';
-import { conflictError, foreignOwner, isAwsError, leaveForeign, unlessNotFound } from '../provision/database-shared.js';
+import { isAwsError, unlessNotFound } from '../../aws/errors.js';
+import { conflictError, foreignOwner, leaveForeign } from '../provision/database-shared.js';
 import type { FoundResource, ResourceTask, TaskContext } from '../provision/task.js';
 
 export const SOURCE_ENDPOINT = 'sync.endpoint.source';
@@ -127,7 +128,7 @@ async function withPassword(t: TaskContext, p: EndpointParams): Promise<CreateEn
 }
 
 async function describeEndpoint(dms: DatabaseMigrationServiceClient, id: string): Promise<Endpoint | undefined> {
-  const out = await unlessNotFound(dms.send(new DescribeEndpointsCommand({ Filters: [{ Name: 'endpoint-id', Values: [id] }] })), NOT_FOUND);
+  const out = await unlessNotFound(() => dms.send(new DescribeEndpointsCommand({ Filters: [{ Name: 'endpoint-id', Values: [id] }] })), NOT_FOUND);
   return out?.Endpoints?.find((e) => e.EndpointIdentifier === id);
 }
 
@@ -180,7 +181,7 @@ export async function testConnection(t: TaskContext, side: Side, endpointArn: st
   const filters = [{ Name: 'endpoint-arn', Values: [endpointArn] }, { Name: 'replication-instance-arn', Values: [instanceArn] }];
   const { value } = await waitFor<Connection | undefined>({
     what: `DMS connection test of ${endpointId(t.project, side)}`,
-    describe: async () => (await unlessNotFound(dms.send(new DescribeConnectionsCommand({ Filters: filters })), NOT_FOUND))?.Connections?.[0],
+    describe: async () => (await unlessNotFound(() => dms.send(new DescribeConnectionsCommand({ Filters: filters })), NOT_FOUND))?.Connections?.[0],
     done: (c) => c?.Status === 'successful' || c?.Status === 'failed',
     failed: (c) => (c?.Status === 'deleting' ? 'the connection is being deleted (with its endpoint or replication instance)' : undefined),
     status: (c) => c?.Status,
@@ -243,7 +244,7 @@ function endpointTask(side: Side): ResourceTask {
       const dms = await t.step.aws.dms;
       const e = await lookup(t, false, (why) => leaveForeign(t, key, id, why));
       if (!e || e.EndpointIdentifier !== id) return;
-      if (e.Status !== 'deleting') await unlessNotFound(dms.send(new DeleteEndpointCommand({ EndpointArn: e.EndpointArn! })), NOT_FOUND);
+      if (e.Status !== 'deleting') await unlessNotFound(() => dms.send(new DeleteEndpointCommand({ EndpointArn: e.EndpointArn! })), NOT_FOUND);
       await waitFor<Endpoint | undefined>({
         what: `DMS endpoint ${id}`, describe: () => describeEndpoint(dms, id), done: (x) => x === undefined, status: (x) => x?.Status,
         clock: t.step.clock, signal: t.step.signal, preset: 'ec2', readyLabel: 'deleted',

@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { isDeepStrictEqual } from 'node:util';
 import { waitFor } from '../../aws/wait.js';
-import { conflictError, foreignOwner, isAwsError, leaveForeign, unlessNotFound } from '../provision/database-shared.js';
+import { isAwsError, unlessNotFound } from '../../aws/errors.js';
+import { conflictError, foreignOwner, leaveForeign } from '../provision/database-shared.js';
 import type { FoundResource, ResourceTask, TaskContext } from '../provision/task.js';
 import { SOURCE_ENDPOINT, TARGET_ENDPOINT } from './endpoints.js';
 import { stopTask } from './lifecycle.js';
@@ -51,8 +52,7 @@ export function taskInput(t: TaskContext, def: TaskDefinition): CreateReplicatio
 }
 
 export async function findTask(dms: DatabaseMigrationServiceClient, id: string, withSettings = false): Promise<ReplicationTask | undefined> {
-  const out = await unlessNotFound(
-    dms.send(new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-id', Values: [id] }], WithoutSettings: !withSettings })),
+  const out = await unlessNotFound(() => dms.send(new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-id', Values: [id] }], WithoutSettings: !withSettings })),
     NOT_FOUND,
   );
   return out?.ReplicationTasks?.find((x) => x.ReplicationTaskIdentifier === id);
@@ -139,8 +139,7 @@ export async function waitSettled(t: TaskContext, arn: string): Promise<Replicat
   const dms = await t.step.aws.dms;
   const { value } = await waitFor<ReplicationTask | undefined>({
     what: `DMS replication task ${taskId(t.project)}`,
-    describe: async () => (await unlessNotFound(
-      dms.send(new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-arn', Values: [arn] }], WithoutSettings: true })),
+    describe: async () => (await unlessNotFound(() => dms.send(new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-arn', Values: [arn] }], WithoutSettings: true })),
       NOT_FOUND,
     ))?.ReplicationTasks?.[0],
     done: (x) => x !== undefined && !TRANSITIONAL.has(x.Status ?? ''),
@@ -202,7 +201,7 @@ export function replicationTaskTask(definition: () => TaskDefinition): ResourceT
       if (!x || x.ReplicationTaskIdentifier !== id) return;
       if (x.Status !== 'deleting') {
         await stopTask(dms, x.ReplicationTaskArn!, { clock: t.step.clock, signal: t.step.signal });
-        await unlessNotFound(dms.send(new DeleteReplicationTaskCommand({ ReplicationTaskArn: x.ReplicationTaskArn! })), NOT_FOUND);
+        await unlessNotFound(() => dms.send(new DeleteReplicationTaskCommand({ ReplicationTaskArn: x.ReplicationTaskArn! })), NOT_FOUND);
       }
       await waitFor<ReplicationTask | undefined>({
         what: `DMS replication task ${id}`,
