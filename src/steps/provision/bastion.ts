@@ -22,7 +22,7 @@ import { unlessNotFound } from '../../aws/errors.js';
 import { createWithToken, ec2Of, keyFilters, ownedBy, skipForeign } from './ec2-common.js';
 import { IGW_KEY, PUBLIC_RT_KEY, subnetKey } from './network-plan.js';
 import { SG_KEYS } from './security-groups.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 export const BASTION_KEY = 'bastion.instance';
 export const BASTION_INSTANCE_TYPE: _InstanceType = 't3.micro';

@@ -28,8 +28,9 @@ import {
   type WantedInstance,
 } from './database-rds.js';
 import { isAwsError } from '../../aws/errors.js';
-import { destroyOptionsOf, foreignOwner, stamp } from './database-shared.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import { foreignOwner } from '../../engine/resources/ownership.js';
+import { destroyOptionsOf, stamp } from './database-shared.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 export const DB_INSTANCE = 'db.instance';
 export const DB_REPLICA = 'db.replica';

@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-rds';
 import { waitFor } from '../../aws/wait.js';
 import { unlessNotFound } from '../../aws/errors.js';
-import { conflictError, foreignOwner, leaveForeign } from './database-shared.js';
-import type { FoundResource, TaskContext } from './task.js';
+import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
+import type { FoundResource, TaskContext } from '../../engine/resources/task.js';
 
 const NOT_FOUND = 'DBInstanceNotFoundFault';
 

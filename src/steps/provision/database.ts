@@ -31,8 +31,9 @@ import type { MigrationConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import { instanceTask, replicaTask } from './database-instance.js';
 import { isAwsError, unlessNotFound } from '../../aws/errors.js';
-import { conflictError, foreignOwner, leaveForeign, privateSubnetKeys } from './database-shared.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
+import { privateSubnetKeys } from './database-shared.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 export type { DestroyOptions } from './database-shared.js';
 

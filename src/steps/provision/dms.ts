@@ -22,8 +22,9 @@ import { waitFor } from '../../aws/wait.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import type { StepContext } from '../../engine/step.js';
 import { isAwsError, unlessNotFound } from '../../aws/errors.js';
-import { conflictError, dmsVpcRoleError, foreignOwner, leaveForeign, privateSubnetKeys } from './database-shared.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
+import { dmsVpcRoleError, privateSubnetKeys } from './database-shared.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 const SUBNET_GROUP = 'dms.subnet-group';
 const INSTANCE = 'dms.instance';

@@ -7,7 +7,7 @@ import { resourceFilters, tagsToRecord, TAG_PROJECT } from '../../aws/tags.js';
 import { errorName, isAwsError } from '../../aws/errors.js';
 import { waitFor } from '../../aws/wait.js';
 import { PromigrateError, ExitCode } from '../../errors.js';
-import type { TaskContext } from './task.js';
+import type { TaskContext } from '../../engine/resources/task.js';
 
 export const ec2Of = (t: TaskContext): Promise<EC2Client> => t.step.aws.ec2;
 

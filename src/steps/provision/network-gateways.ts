@@ -17,7 +17,7 @@ import { waitFor } from '../../aws/wait.js';
 import { unlessNotFound } from '../../aws/errors.js';
 import { createWithToken, ec2Of, keyFilters, ownedBy, retryWhileInUse, skipForeign } from './ec2-common.js';
 import { eipKey, IGW_KEY, natKey, subnetKey, VPC_KEY } from './network-plan.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 const LIVE_NAT_STATES = ['pending', 'available'];
 const DEAD_NAT_STATES = ['failed', 'deleting', 'deleted'];

@@ -28,7 +28,7 @@ import { UsageError } from '../../errors.js';
 import { unlessNotFound } from '../../aws/errors.js';
 import { createWithToken, ec2Of, isPlaceholder, keyFilters, ownedBy, retryWhileInUse, skipForeign } from './ec2-common.js';
 import { IGW_KEY, PUBLIC_RT_KEY, subnetKeys, VPC_KEY, vpcIdOf, type PrivateRouteTable } from './network-plan.js';
-import type { PlannedCall, ResourceTask, TaskContext } from './task.js';
+import type { PlannedCall, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 const ANYWHERE = '0.0.0.0/0';
 

@@ -10,7 +10,7 @@ import { UsageError } from '../../errors.js';
 import { isAwsError, unlessNotFound } from '../../aws/errors.js';
 import { ec2Of, keyFilters, ownedBy, retryWhileInUse, skipForeign } from './ec2-common.js';
 import { availabilityZones, subnetCidr, subnetKey, VPC_KEY, vpcCidrOf, vpcIdOf, type NetworkShared } from './network-plan.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 function found(subnet: Subnet, tier: SubnetTier, adopted = false): FoundResource {
   return {

@@ -27,7 +27,7 @@ import { eipTask, natTask } from './network-gateways.js';
 import { availabilityZones, IGW_KEY, natIndexes, privateRouteTables, VPC_KEY, vpcIdOf, type NetworkShared } from './network-plan.js';
 import { privateRouteTableTask, publicRouteTableTask } from './network-routes.js';
 import { subnetTask } from './network-subnets.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 export function networkTasks(config: MigrationConfig): ResourceTask[] {
   const shared: NetworkShared = {};

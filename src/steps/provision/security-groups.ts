@@ -30,7 +30,7 @@ import { isAwsError, unlessNotFound } from '../../aws/errors.js';
 import { ec2Of, keyFilters, ownedBy, retryWhileInUse, skipForeign } from './ec2-common.js';
 import { VPC_KEY, vpcIdOf } from './network-plan.js';
 import { allTraffic, plannedRuleCalls, reconcileRules, revokeRules, rulesReferencing, type RuleScope, type RuleSpec } from './security-rules.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 export const SG_KEYS = { app: 'sg.app', dms: 'sg.dms', db: 'sg.db', bastion: 'sg.bastion' } as const;
 type Role = keyof typeof SG_KEYS;

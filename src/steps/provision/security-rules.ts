@@ -17,7 +17,7 @@ import {
 import { tagSpecifications, TAG_PROJECT } from '../../aws/tags.js';
 import { isAwsError, isNotFound } from '../../aws/errors.js';
 import { ec2Of } from './ec2-common.js';
-import type { PlannedCall, TaskContext } from './task.js';
+import type { PlannedCall, TaskContext } from '../../engine/resources/task.js';
 
 export interface RuleSpec {
   /** The group that holds the rule. */

@@ -24,8 +24,8 @@ import { waitFor, type WaitPreset } from '../../aws/wait.js';
 import { resolvePassword, type PasswordRef } from '../../db/password.js';
 import { ExitCode, PromigrateError } from '../../errors.js';
 import { isAwsError, unlessNotFound } from '../../aws/errors.js';
-import { conflictError, foreignOwner, leaveForeign } from '../provision/database-shared.js';
-import type { FoundResource, ResourceTask, TaskContext } from '../provision/task.js';
+import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 export const SOURCE_ENDPOINT = 'sync.endpoint.source';
 export const TARGET_ENDPOINT = 'sync.endpoint.target';

@@ -17,8 +17,8 @@ import {
 import { isDeepStrictEqual } from 'node:util';
 import { waitFor } from '../../aws/wait.js';
 import { isAwsError, unlessNotFound } from '../../aws/errors.js';
-import { conflictError, foreignOwner, leaveForeign } from '../provision/database-shared.js';
-import type { FoundResource, ResourceTask, TaskContext } from '../provision/task.js';
+import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 import { SOURCE_ENDPOINT, TARGET_ENDPOINT } from './endpoints.js';
 import { stopTask } from './lifecycle.js';
 import type { TableMappings } from './mappings.js';
