@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { waitFor } from '../../aws/wait.js';
 import { unlessNotFound } from '../../aws/errors.js';
+import { waitDeleted } from '../../engine/resources/wait-deleted.js';
 import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
 import type { FoundResource, TaskContext } from '../../engine/resources/task.js';
 
@@ -129,14 +130,12 @@ export async function deleteInstance(t: TaskContext, key: string, id: string, fi
       NOT_FOUND,
     );
   }
-  await waitFor<DBInstance | undefined>({
+  await waitDeleted({
     what: `RDS instance ${id}`,
     describe: () => describeInstance(rds, id),
-    done: (x) => x === undefined,
-    status: (x) => x?.DBInstanceStatus,
+    status: (x) => x.DBInstanceStatus,
     clock: t.step.clock,
     signal: t.step.signal,
     preset: 'rdsInstance',
-    readyLabel: 'deleted',
   });
 }

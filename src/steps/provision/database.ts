@@ -30,7 +30,8 @@ import {
 import type { MigrationConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import { instanceTask, replicaTask } from './database-instance.js';
-import { isAwsError, unlessNotFound } from '../../aws/errors.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { createOrAdopt } from '../../engine/resources/create-or-adopt.js';
 import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
 import { privateSubnetKeys } from './database-shared.js';
 import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
@@ -90,15 +91,14 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
     },
     async create(t) {
       const rds = await t.step.aws.rds;
-      try {
-        const group = (await rds.send(new CreateDBSubnetGroupCommand(input(t)))).DBSubnetGroup;
-        return { id: group?.DBSubnetGroupName ?? groupName(t.project), ...(group?.DBSubnetGroupArn ? { arn: group.DBSubnetGroupArn } : {}) };
-      } catch (err) {
-        if (!isAwsError(err, 'DBSubnetGroupAlreadyExistsFault')) throw err;
-        const found = await lookup(t, true);
-        if (!found) throw err;
-        return found;
-      }
+      return createOrAdopt<FoundResource>({
+        create: async () => {
+          const group = (await rds.send(new CreateDBSubnetGroupCommand(input(t)))).DBSubnetGroup;
+          return { id: group?.DBSubnetGroupName ?? groupName(t.project), ...(group?.DBSubnetGroupArn ? { arn: group.DBSubnetGroupArn } : {}) };
+        },
+        alreadyExists: ['DBSubnetGroupAlreadyExistsFault'],
+        adopt: () => lookup(t, true),
+      });
     },
     async destroy(t, id) {
       if (!(await lookup(t, false, (why) => leaveForeign(t, SUBNET_GROUP, id, why)))) return;
@@ -183,15 +183,14 @@ function parameterGroupTask(config: MigrationConfig): ResourceTask {
     },
     async create(t) {
       const rds = await t.step.aws.rds;
-      try {
-        const group = (await rds.send(new CreateDBParameterGroupCommand(createInput(t, await familyFromRds(t))))).DBParameterGroup;
-        return { id: groupName(t.project), ...(group?.DBParameterGroupArn ? { arn: group.DBParameterGroupArn } : {}), outputs: { family: group?.DBParameterGroupFamily } };
-      } catch (err) {
-        if (!isAwsError(err, 'DBParameterGroupAlreadyExistsFault')) throw err;
-        const found = await lookup(t, true);
-        if (!found) throw err;
-        return found;
-      }
+      return createOrAdopt<FoundResource>({
+        create: async () => {
+          const group = (await rds.send(new CreateDBParameterGroupCommand(createInput(t, await familyFromRds(t))))).DBParameterGroup;
+          return { id: groupName(t.project), ...(group?.DBParameterGroupArn ? { arn: group.DBParameterGroupArn } : {}), outputs: { family: group?.DBParameterGroupFamily } };
+        },
+        alreadyExists: ['DBParameterGroupAlreadyExistsFault'],
+        adopt: () => lookup(t, true),
+      });
     },
     // Sets the parameters for a new group and heals one a crash left between create and modify.
     async waitReady(t, found) {

@@ -21,7 +21,9 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { waitFor } from '../../aws/wait.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import type { StepContext } from '../../engine/step.js';
-import { isAwsError, unlessNotFound } from '../../aws/errors.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { createOrAdopt } from '../../engine/resources/create-or-adopt.js';
+import { waitDeleted } from '../../engine/resources/wait-deleted.js';
 import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
 import { dmsVpcRoleError, privateSubnetKeys } from './database-shared.js';
 import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
@@ -106,14 +108,17 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
     planCreate: (t) => [{ operation: 'dms:CreateReplicationSubnetGroup', params: subnetGroupParams(t, subnetKeys) }],
     async create(t) {
       const dms = await t.step.aws.dms;
-      try {
-        await withRoleHint(dms.send(new CreateReplicationSubnetGroupCommand(subnetGroupParams(t, subnetKeys))));
-      } catch (err) {
-        if (!isAwsError(err, 'ResourceAlreadyExistsFault')) throw err;
-      }
-      const found = await lookup(t, true);
-      if (!found) throw new Error(`internal error: DMS replication subnet group ${dmsName(t.project)} not found after creating it`);
-      return found;
+      // CreateReplicationSubnetGroup returns no ARN: the group is read back either way.
+      return createOrAdopt<FoundResource>({
+        create: async () => {
+          await withRoleHint(dms.send(new CreateReplicationSubnetGroupCommand(subnetGroupParams(t, subnetKeys))));
+          const found = await lookup(t, true);
+          if (!found) throw new Error(`internal error: DMS replication subnet group ${dmsName(t.project)} not found after creating it`);
+          return found;
+        },
+        alreadyExists: ['ResourceAlreadyExistsFault'],
+        adopt: () => lookup(t, true),
+      });
     },
     async destroy(t, id) {
       if (!(await lookup(t, false, (why) => leaveForeign(t, SUBNET_GROUP, id, why)))) return;
@@ -188,16 +193,16 @@ function instanceTask(): ResourceTask {
     planCreate: (t) => [{ operation: 'dms:CreateReplicationInstance', params: instanceParams(t) }],
     async create(t) {
       const dms = await t.step.aws.dms;
-      try {
-        const out = await withRoleHint(dms.send(new CreateReplicationInstanceCommand(instanceParams(t))));
-        return found(out.ReplicationInstance!);
-      } catch (err) {
-        if (!isAwsError(err, 'ResourceAlreadyExistsFault')) throw err;
-        const r = await describeInstance(dms, dmsName(t.project));
-        if (!r) throw err;
-        await checkExisting(t, dms, r);
-        return found(r);
-      }
+      return createOrAdopt<FoundResource>({
+        create: async () => found((await withRoleHint(dms.send(new CreateReplicationInstanceCommand(instanceParams(t))))).ReplicationInstance!),
+        alreadyExists: ['ResourceAlreadyExistsFault'],
+        adopt: async () => {
+          const r = await describeInstance(dms, dmsName(t.project));
+          if (!r) return undefined;
+          await checkExisting(t, dms, r);
+          return found(r);
+        },
+      });
     },
     waitReady: async (t, res) => found(await waitAvailable(t, res.id)).outputs,
     async destroy(t, id) {
@@ -211,15 +216,13 @@ function instanceTask(): ResourceTask {
         const arn = r.ReplicationInstanceArn!;
         await unlessNotFound(() => dms.send(new DeleteReplicationInstanceCommand({ ReplicationInstanceArn: arn })), NOT_FOUND);
       }
-      await waitFor<ReplicationInstance | undefined>({
+      await waitDeleted({
         what: `DMS replication instance ${id}`,
         describe: () => describeInstance(dms, id),
-        done: (x) => x === undefined,
-        status: (x) => x?.ReplicationInstanceStatus,
+        status: (x) => x.ReplicationInstanceStatus,
         clock: t.step.clock,
         signal: t.step.signal,
         preset: 'dmsInstance',
-        readyLabel: 'deleted',
       });
     },
     async findAll(t) {

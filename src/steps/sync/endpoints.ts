@@ -23,7 +23,9 @@ import {
 import { waitFor, type WaitPreset } from '../../aws/wait.js';
 import { resolvePassword, type PasswordRef } from '../../db/password.js';
 import { ExitCode, PromigrateError } from '../../errors.js';
-import { isAwsError, unlessNotFound } from '../../aws/errors.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { createOrAdopt } from '../../engine/resources/create-or-adopt.js';
+import { waitDeleted } from '../../engine/resources/wait-deleted.js';
 import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
 import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
@@ -227,14 +229,14 @@ function endpointTask(side: Side): ResourceTask {
       const p = paramsFor(t, side);
       for (const message of p.warnings) t.step.io.notify({ level: 'warn', code: `sync.endpoint.${side}`, message });
       const dms = await t.step.aws.dms;
-      try {
-        return found((await dms.send(new CreateEndpointCommand(await withPassword(t, p)))).Endpoint!);
-      } catch (err) {
-        if (!isAwsError(err, 'ResourceAlreadyExistsFault')) throw err;
-        const e = await lookup(t, true);
-        if (!e) throw err;
-        return found(e);
-      }
+      return createOrAdopt<FoundResource>({
+        create: async () => found((await dms.send(new CreateEndpointCommand(await withPassword(t, p)))).Endpoint!),
+        alreadyExists: ['ResourceAlreadyExistsFault'],
+        adopt: async () => {
+          const e = await lookup(t, true);
+          return e && found(e);
+        },
+      });
     },
     async waitReady(t, res) {
       await testConnection(t, side, res.arn!);
@@ -245,9 +247,9 @@ function endpointTask(side: Side): ResourceTask {
       const e = await lookup(t, false, (why) => leaveForeign(t, key, id, why));
       if (!e || e.EndpointIdentifier !== id) return;
       if (e.Status !== 'deleting') await unlessNotFound(() => dms.send(new DeleteEndpointCommand({ EndpointArn: e.EndpointArn! })), NOT_FOUND);
-      await waitFor<Endpoint | undefined>({
-        what: `DMS endpoint ${id}`, describe: () => describeEndpoint(dms, id), done: (x) => x === undefined, status: (x) => x?.Status,
-        clock: t.step.clock, signal: t.step.signal, preset: 'ec2', readyLabel: 'deleted',
+      await waitDeleted({
+        what: `DMS endpoint ${id}`, describe: () => describeEndpoint(dms, id), status: (x) => x.Status,
+        clock: t.step.clock, signal: t.step.signal, preset: 'ec2',
       });
     },
     findAll: async (t) => {

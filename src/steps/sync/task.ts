@@ -16,7 +16,9 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { isDeepStrictEqual } from 'node:util';
 import { waitFor } from '../../aws/wait.js';
-import { isAwsError, unlessNotFound } from '../../aws/errors.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { createOrAdopt } from '../../engine/resources/create-or-adopt.js';
+import { waitDeleted } from '../../engine/resources/wait-deleted.js';
 import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
 import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 import { SOURCE_ENDPOINT, TARGET_ENDPOINT } from './endpoints.js';
@@ -182,14 +184,14 @@ export function replicationTaskTask(definition: () => TaskDefinition): ResourceT
     },
     async create(t) {
       const dms = await t.step.aws.dms;
-      try {
-        return found((await dms.send(new CreateReplicationTaskCommand(taskInput(t, definition())))).ReplicationTask!);
-      } catch (err) {
-        if (!isAwsError(err, 'ResourceAlreadyExistsFault')) throw err;
-        const x = await lookup(t, true);
-        if (!x) throw err;
-        return found(x);
-      }
+      return createOrAdopt<FoundResource>({
+        create: async () => found((await dms.send(new CreateReplicationTaskCommand(taskInput(t, definition())))).ReplicationTask!),
+        alreadyExists: ['ResourceAlreadyExistsFault'],
+        adopt: async () => {
+          const x = await lookup(t, true);
+          return x && found(x);
+        },
+      });
     },
     async waitReady(t, res) {
       const x = await waitSettled(t, res.arn!);
@@ -203,15 +205,13 @@ export function replicationTaskTask(definition: () => TaskDefinition): ResourceT
         await stopTask(dms, x.ReplicationTaskArn!, { clock: t.step.clock, signal: t.step.signal });
         await unlessNotFound(() => dms.send(new DeleteReplicationTaskCommand({ ReplicationTaskArn: x.ReplicationTaskArn! })), NOT_FOUND);
       }
-      await waitFor<ReplicationTask | undefined>({
+      await waitDeleted({
         what: `DMS replication task ${id}`,
         describe: () => findTask(dms, id),
-        done: (y) => y === undefined,
-        status: (y) => y?.Status,
+        status: (y) => y.Status,
         clock: t.step.clock,
         signal: t.step.signal,
         preset: 'dmsTask',
-        readyLabel: 'deleted',
       });
     },
     findAll: async (t) => {
