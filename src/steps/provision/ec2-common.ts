@@ -3,10 +3,11 @@
  * that survive a destroy, and deletes that wait out DependencyViolation.
  */
 import type { EC2Client, Tag } from '@aws-sdk/client-ec2';
-import { resourceFilters, tagsToRecord, TAG_PROJECT } from '../../aws/tags.js';
+import { resourceFilters } from '../../aws/tags.js';
 import { errorName, isAwsError } from '../../aws/errors.js';
 import { waitFor } from '../../aws/wait.js';
 import { PromigrateError, ExitCode } from '../../errors.js';
+import { foreignOwner } from '../../engine/resources/ownership.js';
 import type { TaskContext } from '../../engine/resources/task.js';
 
 export const ec2Of = (t: TaskContext): Promise<EC2Client> => t.step.aws.ec2;
@@ -19,7 +20,7 @@ export const keyFilters = (t: TaskContext, key: string): Array<{ Name: string; V
   resourceFilters(t.project, key);
 
 /** True when the resource carries this project's tag (it was created by promigrate for it). */
-export const ownedBy = (tags: Tag[] | undefined, project: string): boolean => tagsToRecord(tags)[TAG_PROJECT] === project;
+export const ownedBy = (tags: Tag[] | undefined, project: string): boolean => foreignOwner(tags, project) === undefined;
 
 /** Destroy never deletes what this project did not create (an adopted VPC, someone's IGW). */
 export function skipForeign(t: TaskContext, key: string, id: string): void {
