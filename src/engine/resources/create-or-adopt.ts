@@ -8,9 +8,9 @@ export interface CreateOrAdopt<R> {
   /**
    * Finds the existing resource and verifies it is this project's and what was asked for:
    * returns it, or throws the conflict error (see conflictError); undefined when it is not
-   * there after all.
+   * there after all. Gets the AlreadyExists error (e.g. as the cause of its own error).
    */
-  adopt: () => Promise<R | undefined>;
+  adopt: (alreadyExists: unknown) => Promise<R | undefined>;
 }
 
 /**
@@ -24,7 +24,7 @@ export async function createOrAdopt<R>({ create, alreadyExists, adopt }: CreateO
     return await create();
   } catch (err) {
     if (!isAwsError(err, ...alreadyExists)) throw err;
-    const existing = await adopt();
+    const existing = await adopt(err);
     if (existing === undefined) throw err;
     return existing;
   }
