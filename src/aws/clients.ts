@@ -23,8 +23,7 @@ import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { addAuditHook, addDryRunGuard, type AuditIntentSink, type AuditSink, type GuardLogger } from './guards.js';
-import type { Sandbox } from './sandbox/index.js';
-import type { SdkClientLike } from './sandbox/middleware.js';
+import type { ClientAttacher, SdkClientLike } from './operations.js';
 
 export { DryRunViolation, type AuditRecord } from './guards.js';
 
@@ -35,7 +34,8 @@ export interface AwsClientOptions {
   /** Total attempts per call, first included (SDK default: AWS_MAX_ATTEMPTS or 3). */
   maxAttempts?: number;
   dryRun: boolean;
-  sandbox?: Sandbox;
+  /** The sandbox: takes over every client's calls. */
+  sandbox?: ClientAttacher;
   audit?: AuditSink;
   /** Journals each mutating call before it is sent (with `audit`). */
   auditIntent?: AuditIntentSink;

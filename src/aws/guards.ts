@@ -6,8 +6,7 @@
  * - the audit hook: every mutating command that succeeds is reported with its key
  *   parameters (secrets redacted, bulky values summarised) and the id it produced.
  */
-import { isMutatingOperation } from './sandbox/faults.js';
-import { operationOf, serviceOfClient, type SdkClientLike } from './sandbox/middleware.js';
+import { isMutatingOperation, operationOf, serviceOfClient, type SdkClientLike } from './operations.js';
 import { isSecretKey, REDACTED, redactUrlPasswords } from '../state/audit.js';
 
 /** A mutating AWS call was attempted during --dry-run: a bug in a step, never the operator's fault. */

@@ -18,9 +18,8 @@ import {
   type Route53Client,
 } from '@aws-sdk/client-route-53';
 import type { Clock } from '../clock.js';
+import { isThrottling } from './errors.js';
 import { waitFor, type WaitResult } from './wait.js';
-
-export const ROUTE53_RETRY_CODES: ReadonlySet<string> = new Set(['Throttling', 'ThrottlingException', 'PriorRequestNotComplete']);
 
 export interface RetryOptions {
   clock: Clock;
@@ -38,10 +37,8 @@ export interface RetryOptions {
 
 type Route53Sender = Pick<Route53Client, 'send'>;
 
-export function isRoute53Retryable(err: unknown): boolean {
-  const e = err as { name?: unknown; Code?: unknown } | null;
-  return typeof e === 'object' && e !== null && (ROUTE53_RETRY_CODES.has(String(e.name)) || ROUTE53_RETRY_CODES.has(String(e.Code)));
-}
+/** Throttling, PriorRequestNotComplete among it (the SDK's own list): nothing was applied. */
+export const isRoute53Retryable = (err: unknown): boolean => isThrottling(err);
 
 /** Full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog): uniform in [0, cap]. */
 export function backoffDelay(retry: number, opts: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'> = {}): number {

@@ -9,7 +9,7 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { isAwsServiceError } from '../errors.js';
+import { isAwsError } from './errors.js';
 
 export interface HostedZoneRef {
   /** Bare id, e.g. `Z0123456789ABC`. */
@@ -35,7 +35,7 @@ export async function findHostedZone(route53: Route53Client, hostedZone: string)
     const z = zones.find((x) => dotless(x.Name ?? '') === wanted && !x.Config?.PrivateZone);
     return z?.Id ? { id: bare(z.Id), name: wanted, privateZone: false } : undefined;
   } catch (err) {
-    if (isAwsServiceError(err) && (err.name === 'NoSuchHostedZone' || err.name === 'InvalidInput')) return undefined;
+    if (isAwsError(err, 'NoSuchHostedZone', 'InvalidInput')) return undefined;
     throw err;
   }
 }

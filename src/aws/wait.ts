@@ -10,6 +10,7 @@
  */
 import type { Clock } from '../clock.js';
 import { ExitCode, PromigrateError } from '../errors.js';
+import { isRetryable } from './errors.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -97,7 +98,7 @@ export async function waitFor<T>(opts: WaitOptions<T>): Promise<WaitResult<T>> {
       value = await opts.describe();
       got = true;
     } catch (err) {
-      if (!isRetryableAwsError(err)) throw err;
+      if (!isRetryable(err)) throw err;
       lastStatus = `unknown (${(err as Error).name ?? 'error'} while polling)`;
     }
     polls++;
@@ -119,20 +120,6 @@ export async function waitFor<T>(opts: WaitOptions<T>): Promise<WaitResult<T>> {
     }
     await clock.sleep(Math.min(pollMs, deadline - now), signal);
   }
-}
-
-/** Throttling, 5xx and network errors: worth another poll. */
-export function isRetryableAwsError(err: unknown): boolean {
-  if (err === null || typeof err !== 'object') return false;
-  const e = err as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number }; code?: string };
-  const status = e.$metadata?.httpStatusCode ?? 0;
-  return (
-    e.$retryable !== undefined ||
-    status === 429 ||
-    status >= 500 ||
-    /Throttl|RequestLimitExceeded|TooManyRequests|PriorRequestNotComplete|SlowDown|TimeoutError|RequestTimeout/.test(e.name ?? '') ||
-    ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'].includes(e.code ?? '')
-  );
 }
 
 export function formatDuration(ms: number): string {

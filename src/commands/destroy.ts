@@ -3,7 +3,10 @@ import { UsageError } from '../errors.js';
 import { createStepContext } from '../engine/context.js';
 import { resetSteps } from '../engine/reset.js';
 import { withSession } from '../engine/session.js';
-import { destroyProject, destroyTargets } from '../steps/provision/destroy.js';
+import { taskContext } from '../engine/resources/context.js';
+import { destroyResources, destroyTargets } from '../engine/resources/destroy.js';
+import { sweepTasks } from '../steps/index.js';
+import { withDestroyOptions } from '../steps/provision/database-shared.js';
 
 const destroy: CommandHandler = async ({ globals, options, io }) => {
   const skipFinalSnapshot = options.skipFinalSnapshot === true;
@@ -16,7 +19,8 @@ const destroy: CommandHandler = async ({ globals, options, io }) => {
       });
     }
     const ctx = createStepContext(session, 'destroy');
-    const targets = await destroyTargets(ctx);
+    const tasks = await sweepTasks(ctx.config);
+    const targets = await destroyTargets(taskContext(ctx, new Map()), tasks);
     const listing = targets.map((x) => `  ${x.key} ${x.id}${x.orphan ? ' (orphan: found by tag, not in state)' : ''}`).join('\n');
     if (targets.length === 0) {
       io.result({ dryRun: session.effects.planMode, deleted: [] }, () => 'Nothing to destroy: no resource of this project was found.');
@@ -33,7 +37,7 @@ const destroy: CommandHandler = async ({ globals, options, io }) => {
           default: false,
         });
         if (!confirmed) return false;
-        await destroyProject(ctx, targets, { skipFinalSnapshot });
+        await destroyResources(withDestroyOptions(taskContext(ctx, new Map()), { skipFinalSnapshot }), tasks, targets);
         await resetSteps(session.store, ['provision', 'sync', 'cutover', 'verify']);
         return true;
       },

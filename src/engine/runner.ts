@@ -1,4 +1,5 @@
 import { CancelledError, StepFailedError, UsageError, describeFailure, isAwsServiceError, isPromigrateError } from '../errors.js';
+import { errorName } from '../aws/errors.js';
 import type { StateFile, StepStatus } from '../state/types.js';
 import { createStepContext, type RunEnvironment } from './context.js';
 import { dependencyGraph } from './registry.js';
@@ -142,7 +143,7 @@ async function applyStep(env: RunEnvironment, ctx: StepContext, step: Step): Pro
       entry.finishedAt = new Date().toISOString();
       entry.error = {
         message: cancelled ? 'cancelled by the operator' : describeFailure(err),
-        code: cancelled ? 'Cancelled' : errorName(err),
+        code: cancelled ? 'Cancelled' : errorName(err) || undefined,
         at: entry.finishedAt,
       };
     });
@@ -226,8 +227,4 @@ function failureHint(err: unknown, stepId: string): string {
     return 'Your AWS identity lacks the permission named above: `promigrate iam-policy` prints the policy promigrate needs. Then re-run to resume.';
   }
   return `Fix the cause and run \`promigrate run --from ${stepId}\` to resume.`;
-}
-
-function errorName(err: unknown): string | undefined {
-  return err instanceof Error ? err.name : undefined;
 }

@@ -1,6 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import type { MigrationConfig } from '../config/schema.js';
+import type { ResourceTask } from '../engine/resources/task.js';
 import type { Step } from '../engine/step.js';
 
 /**
@@ -48,4 +50,13 @@ async function extraSteps(): Promise<Step[]> {
 
 export async function loadSteps(): Promise<Step[]> {
   return [...(await builtInSteps()), ...(await extraSteps())];
+}
+
+/**
+ * Every resource task destroy sweeps, in dependency order (provision's, then sync's, which
+ * stand on them). Composed here, so that no step folder imports another.
+ */
+export async function sweepTasks(config: MigrationConfig): Promise<ResourceTask[]> {
+  const [{ provisionSweepTasks }, { syncSweepTasks }] = await Promise.all([import('./provision/sweep.js'), import('./sync/sweep.js')]);
+  return [...provisionSweepTasks(config), ...syncSweepTasks()];
 }

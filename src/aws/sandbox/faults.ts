@@ -28,6 +28,7 @@
  * Mutating = operation name not starting with Describe, List, Get or Test.
  */
 import { UsageError } from '../../errors.js';
+import { THROTTLING_ERROR_NAMES } from '../errors.js';
 import { SimError } from './errors.js';
 import type { ServiceName } from './types.js';
 
@@ -45,12 +46,6 @@ export interface FaultConfig {
   crashAfter?: number;
 }
 
-const READ_PREFIXES = ['Describe', 'List', 'Get', 'Test'];
-
-export function isMutatingOperation(operation: string): boolean {
-  return !READ_PREFIXES.some((p) => operation.startsWith(p));
-}
-
 export const THROTTLING_ERRORS: Record<ServiceName, { name: string; httpStatusCode: number; message: string }> = {
   ec2: { name: 'RequestLimitExceeded', httpStatusCode: 503, message: 'Request limit exceeded.' },
   rds: { name: 'Throttling', httpStatusCode: 400, message: 'Rate exceeded' },
@@ -60,14 +55,6 @@ export const THROTTLING_ERRORS: Record<ServiceName, { name: string; httpStatusCo
   secretsmanager: { name: 'ThrottlingException', httpStatusCode: 400, message: 'Rate exceeded' },
   cloudwatch: { name: 'Throttling', httpStatusCode: 400, message: 'Rate exceeded' },
 };
-
-/** Error names the SDK's retry strategy treats as throttling (@smithy/core THROTTLING_ERROR_CODES). */
-export const SDK_THROTTLING_NAMES: ReadonlySet<string> = new Set([
-  'RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottled',
-  'RequestThrottledException', 'TooManyRequestsException', 'PriorRequestNotComplete', 'SlowDown',
-  'LimitExceededException', 'ProvisionedThroughputExceededException', 'BandwidthLimitExceeded',
-  'EC2ThrottledException', 'TransactionInProgressException',
-]);
 
 const SERVICES: readonly ServiceName[] = ['ec2', 'rds', 'dms', 'route53', 'sts', 'secretsmanager'];
 
@@ -202,7 +189,7 @@ export class FaultInjector {
 
 function injectedError(name: string, operation: string): SimError {
   const message = `Injected failure of ${operation} (PROMIGRATE_SANDBOX_FAIL).`;
-  if (SDK_THROTTLING_NAMES.has(name)) return new SimError(name, message, { throttling: true });
+  if (THROTTLING_ERROR_NAMES.has(name)) return new SimError(name, message, { throttling: true });
   if (/Unavailable/i.test(name)) return new SimError(name, message, { fault: 'server', httpStatusCode: 503 });
   if (/Internal/i.test(name)) return new SimError(name, message, { fault: 'server', httpStatusCode: 500 });
   return new SimError(name, message);

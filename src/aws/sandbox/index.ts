@@ -10,8 +10,9 @@
  */
 import { SimError } from './errors.js';
 import { VirtualClock } from './clock.js';
-import { FaultInjector, faultsFromEnv, isMutatingOperation, mulberry32, type FaultConfig } from './faults.js';
-import { attachSimulator, requestIdGenerator, type SdkClientLike, type SimulatorHost } from './middleware.js';
+import { isMutatingOperation, type ClientAttacher, type SdkClientLike } from '../operations.js';
+import { FaultInjector, faultsFromEnv, mulberry32, type FaultConfig } from './faults.js';
+import { attachSimulator, requestIdGenerator, type SimulatorHost } from './middleware.js';
 import { ClockRetryStrategy } from './retry.js';
 import { findSubnet } from './services/ec2.js';
 import { putManagedSecret } from './services/secretsmanager.js';
@@ -21,7 +22,7 @@ import { World } from './world.js';
 export { VirtualClock } from './clock.js';
 export { SimError } from './errors.js';
 export { faultsFromEnv, type FaultConfig } from './faults.js';
-export type { SdkClientLike } from './middleware.js';
+export type { SdkClientLike } from '../operations.js';
 export { World } from './world.js';
 
 const MINUTE = 60_000;
@@ -71,7 +72,7 @@ export interface SandboxOptions {
   initWorld?(ctx: SimContext): void;
 }
 
-export interface Sandbox {
+export interface Sandbox extends ClientAttacher {
   readonly clock: VirtualClock;
   readonly world: World;
   readonly region: string;

@@ -19,49 +19,15 @@
  */
 import { createHash } from 'node:crypto';
 import { SimError } from './errors.js';
-import { SDK_THROTTLING_NAMES } from './faults.js';
+import { THROTTLING_ERROR_NAMES } from '../errors.js';
+import { operationOf, serviceOfClient, type SdkClientLike } from '../operations.js';
 import type { ServiceName } from './types.js';
-
-/** The parts of an SDK v3 client the sandbox and the factory use. */
-export interface SdkClientLike {
-  middlewareStack: {
-    add(middleware: any, options: any): void;
-    addRelativeTo(middleware: any, options: any): void;
-    identify(): string[];
-  };
-  config: object;
-}
 
 /** What the middleware needs from the sandbox. */
 export interface SimulatorHost {
   /** Runs one operation: the simulator's output, or throws a SimError. */
   call(service: ServiceName, operation: string, input: unknown, region: string): Promise<Record<string, unknown>>;
   requestId(): string;
-}
-
-const SERVICE_IDS: Record<string, ServiceName> = {
-  EC2: 'ec2',
-  RDS: 'rds',
-  'Database Migration Service': 'dms',
-  'Route 53': 'route53',
-  STS: 'sts',
-  'Secrets Manager': 'secretsmanager',
-  CloudWatch: 'cloudwatch',
-};
-
-export function serviceOfClient(client: SdkClientLike): ServiceName {
-  const id = (client.config as { serviceId?: string }).serviceId ?? '';
-  const service = SERVICE_IDS[id];
-  if (!service) throw new Error(`internal error: the sandbox does not simulate the "${id}" service`);
-  return service;
-}
-
-/** `CreateVpcCommand` → `CreateVpc`. */
-export function operationOf(context: Record<string, unknown>): string {
-  const name = typeof context.commandName === 'string' ? context.commandName : '';
-  if (name) return name.replace(/Command$/, '');
-  const smithy = context.__smithy_context as { operation?: string } | undefined;
-  return smithy?.operation ?? 'Unknown';
 }
 
 const PENDING_ERROR = Symbol('promigrateSandboxError');
@@ -90,7 +56,7 @@ export function attachSimulator(client: SdkClientLike, host: SimulatorHost): voi
           } catch (sdkError) {
             // The SDK classifies throttling by name; keep a simulator's own throttling name retryable.
             const e = sdkError as { name?: string; $retryable?: unknown };
-            if (err.retryable?.throttling && !SDK_THROTTLING_NAMES.has(e.name ?? '') && !e.$retryable) {
+            if (err.retryable?.throttling && !THROTTLING_ERROR_NAMES.has(e.name ?? '') && !e.$retryable) {
               e.$retryable = { throttling: true };
             }
             throw sdkError;

@@ -8,7 +8,8 @@
  * simulated clock when described (status = f(now - createdAt)), so a world saved to disk
  * and reloaded later is consistent with any amount of simulated time having passed.
  */
-export type ServiceName = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsmanager' | 'cloudwatch';
+import type { AwsServiceName } from '../operations.js';
+export type ServiceName = AwsServiceName;
 
 export interface SimContext {
   /** Simulated milliseconds since the epoch. */

@@ -18,10 +18,12 @@ import { tagSpecifications } from '../../aws/tags.js';
 import { waitFor } from '../../aws/wait.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
-import { createWithToken, ec2Of, keyFilters, ownedBy, skipForeign, unlessNotFound } from './ec2-common.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { createWithToken, ec2Of, keyFilters, ownedBy, skipForeign } from './ec2-common.js';
 import { IGW_KEY, PUBLIC_RT_KEY, subnetKey } from './network-plan.js';
 import { SG_KEYS } from './security-groups.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import { waitDeleted } from '../../engine/resources/wait-deleted.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 export const BASTION_KEY = 'bastion.instance';
 export const BASTION_INSTANCE_TYPE: _InstanceType = 't3.micro';
@@ -166,16 +168,16 @@ function bastionTask(): ResourceTask {
       if (!instance || instance.State?.Name === 'terminated') return;
       if (!ownedBy(instance.Tags, t.project)) return skipForeign(t, BASTION_KEY, id);
       await unlessNotFound(() => ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] })));
-      await waitFor<Instance | undefined>({
+      await waitDeleted<Instance>({
         what: `bastion instance ${id}`,
         clock: t.step.clock,
         signal: t.step.signal,
         preset: 'ec2',
         pollMs: 10_000,
-        readyLabel: 'terminated',
+        goneLabel: 'terminated',
         describe: describeOne,
-        done: (i) => i === undefined || i.State?.Name === 'terminated',
-        status: (i) => i?.State?.Name,
+        gone: (i) => i.State?.Name === 'terminated',
+        status: (i) => i.State?.Name,
       });
     },
 

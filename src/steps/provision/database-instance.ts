@@ -27,8 +27,10 @@ import {
   waitAvailable,
   type WantedInstance,
 } from './database-rds.js';
-import { destroyOptionsOf, foreignOwner, isAwsError, stamp } from './database-shared.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import { createOrAdopt } from '../../engine/resources/create-or-adopt.js';
+import { foreignOwner } from '../../engine/resources/ownership.js';
+import { destroyOptionsOf, stamp } from './database-shared.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 export const DB_INSTANCE = 'db.instance';
 export const DB_REPLICA = 'db.replica';
@@ -84,29 +86,20 @@ async function passwordParams(t: TaskContext): Promise<Pick<CreateDBInstanceComm
   return { MasterUserPassword: password };
 }
 
-/** Create, healing a lost race (or a crash after the call) by accepting our own instance. */
-async function createOrAdopt(
-  t: TaskContext,
-  id: string,
-  want: WantedInstance,
-  send: () => Promise<{ DBInstance?: DBInstance }>,
-): Promise<FoundResource> {
-  try {
-    return foundInstance((await send()).DBInstance!);
-  } catch (err) {
-    if (!isAwsError(err, 'DBInstanceAlreadyExistsFault')) throw err;
-    const db = await describeInstance(await t.step.aws.rds, id);
-    if (!db) throw err;
-    checkExisting(db, want, t.project);
-    return foundInstance(db);
-  }
-}
-
 async function findOwn(t: TaskContext, id: string, want: WantedInstance): Promise<FoundResource | undefined> {
   const db = await describeInstance(await t.step.aws.rds, id);
   if (!db) return undefined;
   checkExisting(db, want, t.project);
   return foundInstance(db);
+}
+
+/** Create, healing a lost race (or a crash after the call) by accepting our own instance. */
+function createInstance(t: TaskContext, id: string, want: WantedInstance, send: () => Promise<{ DBInstance?: DBInstance }>): Promise<FoundResource> {
+  return createOrAdopt<FoundResource>({
+    create: async () => foundInstance((await send()).DBInstance!),
+    alreadyExists: ['DBInstanceAlreadyExistsFault'],
+    adopt: () => findOwn(t, id, want),
+  });
 }
 
 async function findAllOwn(t: TaskContext, id: string): Promise<FoundResource[]> {
@@ -134,7 +127,7 @@ export function instanceTask(config: MigrationConfig): ResourceTask {
       }
       const input: CreateDBInstanceCommandInput = { ...instanceParams(t), ...(await passwordParams(t)) };
       const rds = await t.step.aws.rds;
-      return createOrAdopt(t, instanceId(t.project), wanted(t.config), () => rds.send(new CreateDBInstanceCommand(input)));
+      return createInstance(t, instanceId(t.project), wanted(t.config), () => rds.send(new CreateDBInstanceCommand(input)));
     },
     async waitReady(t, found) {
       return instanceOutputs(await waitAvailable(t, DB_INSTANCE, found.id));
@@ -194,7 +187,7 @@ export function replicaTask(config: MigrationConfig): ResourceTask {
       const zones = (primary.DBSubnetGroup?.Subnets ?? []).map((s) => s.SubnetAvailabilityZone?.Name).filter((z): z is string => !!z);
       const az = zones.find((z) => z !== primary.AvailabilityZone) ?? primary.AvailabilityZone!;
       const input = replicaParams(t, az);
-      return createOrAdopt(t, replicaId(t.project), want(t.config, t.project), () => rds.send(new CreateDBInstanceReadReplicaCommand(input)));
+      return createInstance(t, replicaId(t.project), want(t.config, t.project), () => rds.send(new CreateDBInstanceReadReplicaCommand(input)));
     },
     async waitReady(t, found) {
       return instanceOutputs(await waitAvailable(t, DB_REPLICA, found.id));

@@ -11,8 +11,10 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { waitFor } from '../../aws/wait.js';
-import { conflictError, foreignOwner, leaveForeign, unlessNotFound } from './database-shared.js';
-import type { FoundResource, TaskContext } from './task.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { waitDeleted } from '../../engine/resources/wait-deleted.js';
+import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
+import type { FoundResource, TaskContext } from '../../engine/resources/task.js';
 
 const NOT_FOUND = 'DBInstanceNotFoundFault';
 
@@ -30,7 +32,7 @@ const STUCK = new Set([
 ]);
 
 export async function describeInstance(rds: RDSClient, id: string): Promise<DBInstance | undefined> {
-  const out = await unlessNotFound(rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })), NOT_FOUND);
+  const out = await unlessNotFound(() => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })), NOT_FOUND);
   return out?.DBInstances?.[0];
 }
 
@@ -118,8 +120,7 @@ export async function deleteInstance(t: TaskContext, key: string, id: string, fi
     if (db.DeletionProtection) {
       await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, DeletionProtection: false, ApplyImmediately: true }));
     }
-    await unlessNotFound(
-      rds.send(
+    await unlessNotFound(() => rds.send(
         new DeleteDBInstanceCommand(
           finalSnapshot
             ? { DBInstanceIdentifier: id, SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot }
@@ -129,14 +130,12 @@ export async function deleteInstance(t: TaskContext, key: string, id: string, fi
       NOT_FOUND,
     );
   }
-  await waitFor<DBInstance | undefined>({
+  await waitDeleted({
     what: `RDS instance ${id}`,
     describe: () => describeInstance(rds, id),
-    done: (x) => x === undefined,
-    status: (x) => x?.DBInstanceStatus,
+    status: (x) => x.DBInstanceStatus,
     clock: t.step.clock,
     signal: t.step.signal,
     preset: 'rdsInstance',
-    readyLabel: 'deleted',
   });
 }

@@ -1,21 +1,23 @@
 /**
- * What the RDS and DMS tasks share: the private subnets they sit on, AWS error matching,
- * the ownership check behind every "already exists", and destroy's options.
+ * What the RDS and DMS tasks share: the private subnets they sit on, the dms-vpc-role
+ * hint, snapshot names, and destroy's options.
  */
-import { TAG_PROJECT, tagsToRecord } from '../../aws/tags.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import { subnetKeys } from './network-plan.js';
-import type { TaskContext } from './task.js';
+import type { TaskContext } from '../../engine/resources/task.js';
 
 /**
- * Options the lead's destroy passes to these tasks, on the task context:
- * `destroy(Object.assign(t, { destroyOptions: { skipFinalSnapshot } }), id)`. Absent → a
- * final snapshot is taken (the safe default).
+ * Options `promigrate destroy` passes to these tasks, on the task context (see
+ * withDestroyOptions). Absent → a final snapshot is taken (the safe default).
  */
 export interface DestroyOptions {
   /** `--skip-final-snapshot`: delete the RDS instance without a final DB snapshot. */
   skipFinalSnapshot: boolean;
+}
+
+export function withDestroyOptions<T extends TaskContext>(t: T, destroyOptions: DestroyOptions): T & { destroyOptions: DestroyOptions } {
+  return { ...t, destroyOptions };
 }
 
 export function destroyOptionsOf(t: TaskContext): DestroyOptions {
@@ -25,52 +27,6 @@ export function destroyOptionsOf(t: TaskContext): DestroyOptions {
 /** The network task keys of the private subnets (`network.subnet.private.<i>`), as network-plan names them. */
 export function privateSubnetKeys(config: MigrationConfig): string[] {
   return subnetKeys(config, 'private');
-}
-
-/**
- * True when `err` is the AWS error `code`. The SDK names modelled errors after their
- * shape (`DBInstanceNotFoundFault`) while the wire code may lack the suffix
- * (`DBInstanceNotFound`): both spellings match.
- */
-export function isAwsError(err: unknown, ...codes: string[]): boolean {
-  const name = (err as { name?: unknown } | null)?.name;
-  if (typeof name !== 'string') return false;
-  const bare = name.replace(/Fault$/, '');
-  return codes.some((code) => code === name || code.replace(/Fault$/, '') === bare);
-}
-
-/** `undefined` for a not-found error, else rethrows. */
-export async function unlessNotFound<T>(call: Promise<T>, ...notFound: string[]): Promise<T | undefined> {
-  try {
-    return await call;
-  } catch (err) {
-    if (isAwsError(err, ...notFound)) return undefined;
-    throw err;
-  }
-}
-
-/** Why an existing resource is not this project's, or undefined when it is. */
-export function foreignOwner(tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined, project: string): string | undefined {
-  const owner = tagsToRecord(tags)[TAG_PROJECT];
-  if (owner === project) return undefined;
-  return owner ? `it belongs to promigrate project "${owner}"` : 'it was not created by promigrate (no promigrate:project tag)';
-}
-
-/** Destroy never deletes what is not this project's: it warns and leaves it in place (as the EC2 tasks do). */
-export function leaveForeign(t: TaskContext, key: string, id: string, why: string): void {
-  t.step.io.notify({
-    level: 'warn',
-    code: 'provision.destroy.foreign',
-    message: `${key}: ${id} is not promigrate project ${t.project}'s (${why}); left in place`,
-    data: { key, id },
-  });
-}
-
-/** The clear error for a name taken by something that is not ours or not what we asked for. */
-export function conflictError(what: string, problems: string[]): UsageError {
-  return new UsageError(`${what} already exists and cannot be used: ${problems.join('; ')}.`, {
-    hint: 'Delete or rename it if it is left over from an earlier attempt, or give this migration another project.name (promigrate derives its resource names from it), then re-run.',
-  });
 }
 
 /** A DMS error caused by the account-wide `dms-vpc-role` being absent, as a usage error. */

@@ -30,8 +30,11 @@ import {
 import type { MigrationConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import { instanceTask, replicaTask } from './database-instance.js';
-import { conflictError, foreignOwner, isAwsError, leaveForeign, privateSubnetKeys, unlessNotFound } from './database-shared.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { createOrAdopt } from '../../engine/resources/create-or-adopt.js';
+import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
+import { privateSubnetKeys } from './database-shared.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 export type { DestroyOptions } from './database-shared.js';
 
@@ -55,7 +58,7 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
   const lookup = async (t: TaskContext, strict: boolean, onForeign?: (why: string) => void): Promise<FoundResource | undefined> => {
     const rds = await t.step.aws.rds;
     const name = groupName(t.project);
-    const out = await unlessNotFound(rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name })), 'DBSubnetGroupNotFoundFault');
+    const out = await unlessNotFound(() => rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name })), 'DBSubnetGroupNotFoundFault');
     const group = out?.DBSubnetGroups?.[0];
     if (!group) return undefined;
     const problems = [foreignOwner(await tagsOf(rds, group.DBSubnetGroupArn), t.project)].filter((p): p is string => !!p);
@@ -88,20 +91,19 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
     },
     async create(t) {
       const rds = await t.step.aws.rds;
-      try {
-        const group = (await rds.send(new CreateDBSubnetGroupCommand(input(t)))).DBSubnetGroup;
-        return { id: group?.DBSubnetGroupName ?? groupName(t.project), ...(group?.DBSubnetGroupArn ? { arn: group.DBSubnetGroupArn } : {}) };
-      } catch (err) {
-        if (!isAwsError(err, 'DBSubnetGroupAlreadyExistsFault')) throw err;
-        const found = await lookup(t, true);
-        if (!found) throw err;
-        return found;
-      }
+      return createOrAdopt<FoundResource>({
+        create: async () => {
+          const group = (await rds.send(new CreateDBSubnetGroupCommand(input(t)))).DBSubnetGroup;
+          return { id: group?.DBSubnetGroupName ?? groupName(t.project), ...(group?.DBSubnetGroupArn ? { arn: group.DBSubnetGroupArn } : {}) };
+        },
+        alreadyExists: ['DBSubnetGroupAlreadyExistsFault'],
+        adopt: () => lookup(t, true),
+      });
     },
     async destroy(t, id) {
       if (!(await lookup(t, false, (why) => leaveForeign(t, SUBNET_GROUP, id, why)))) return;
       const rds = await t.step.aws.rds;
-      await unlessNotFound(rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: id })), 'DBSubnetGroupNotFoundFault');
+      await unlessNotFound(() => rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: id })), 'DBSubnetGroupNotFoundFault');
     },
     findAll: async (t) => {
       const found = await lookup(t, false);
@@ -145,7 +147,7 @@ function parameterGroupTask(config: MigrationConfig): ResourceTask {
   const lookup = async (t: TaskContext, strict: boolean, onForeign?: (why: string) => void): Promise<FoundResource | undefined> => {
     const rds = await t.step.aws.rds;
     const name = groupName(t.project);
-    const out = await unlessNotFound(rds.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: name })), 'DBParameterGroupNotFoundFault');
+    const out = await unlessNotFound(() => rds.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: name })), 'DBParameterGroupNotFoundFault');
     const group = out?.DBParameterGroups?.[0];
     if (!group) return undefined;
     const problems = [foreignOwner(await tagsOf(rds, group.DBParameterGroupArn), t.project)].filter((p): p is string => !!p);
@@ -181,15 +183,14 @@ function parameterGroupTask(config: MigrationConfig): ResourceTask {
     },
     async create(t) {
       const rds = await t.step.aws.rds;
-      try {
-        const group = (await rds.send(new CreateDBParameterGroupCommand(createInput(t, await familyFromRds(t))))).DBParameterGroup;
-        return { id: groupName(t.project), ...(group?.DBParameterGroupArn ? { arn: group.DBParameterGroupArn } : {}), outputs: { family: group?.DBParameterGroupFamily } };
-      } catch (err) {
-        if (!isAwsError(err, 'DBParameterGroupAlreadyExistsFault')) throw err;
-        const found = await lookup(t, true);
-        if (!found) throw err;
-        return found;
-      }
+      return createOrAdopt<FoundResource>({
+        create: async () => {
+          const group = (await rds.send(new CreateDBParameterGroupCommand(createInput(t, await familyFromRds(t))))).DBParameterGroup;
+          return { id: groupName(t.project), ...(group?.DBParameterGroupArn ? { arn: group.DBParameterGroupArn } : {}), outputs: { family: group?.DBParameterGroupFamily } };
+        },
+        alreadyExists: ['DBParameterGroupAlreadyExistsFault'],
+        adopt: () => lookup(t, true),
+      });
     },
     // Sets the parameters for a new group and heals one a crash left between create and modify.
     async waitReady(t, found) {
@@ -207,7 +208,7 @@ function parameterGroupTask(config: MigrationConfig): ResourceTask {
     async destroy(t, id) {
       if (!(await lookup(t, false, (why) => leaveForeign(t, PARAMETER_GROUP, id, why)))) return;
       const rds = await t.step.aws.rds;
-      await unlessNotFound(rds.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: id })), 'DBParameterGroupNotFoundFault');
+      await unlessNotFound(() => rds.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: id })), 'DBParameterGroupNotFoundFault');
     },
     findAll: async (t) => {
       const found = await lookup(t, false);

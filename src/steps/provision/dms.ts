@@ -21,8 +21,12 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { waitFor } from '../../aws/wait.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import type { StepContext } from '../../engine/step.js';
-import { conflictError, dmsVpcRoleError, foreignOwner, isAwsError, leaveForeign, privateSubnetKeys, unlessNotFound } from './database-shared.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { createOrAdopt } from '../../engine/resources/create-or-adopt.js';
+import { waitDeleted } from '../../engine/resources/wait-deleted.js';
+import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
+import { dmsVpcRoleError, privateSubnetKeys } from './database-shared.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 const SUBNET_GROUP = 'dms.subnet-group';
 const INSTANCE = 'dms.instance';
@@ -83,7 +87,7 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
     const dms = await t.step.aws.dms;
     const name = dmsName(t.project);
     const filter = { Filters: [{ Name: 'replication-subnet-group-id', Values: [name] }] };
-    const out = await unlessNotFound(dms.send(new DescribeReplicationSubnetGroupsCommand(filter)), NOT_FOUND);
+    const out = await unlessNotFound(() => dms.send(new DescribeReplicationSubnetGroupsCommand(filter)), NOT_FOUND);
     const group = out?.ReplicationSubnetGroups?.find((g) => g.ReplicationSubnetGroupIdentifier === name);
     if (!group) return undefined;
     const arn = await subnetGroupArn(t, name);
@@ -104,19 +108,22 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
     planCreate: (t) => [{ operation: 'dms:CreateReplicationSubnetGroup', params: subnetGroupParams(t, subnetKeys) }],
     async create(t) {
       const dms = await t.step.aws.dms;
-      try {
-        await withRoleHint(dms.send(new CreateReplicationSubnetGroupCommand(subnetGroupParams(t, subnetKeys))));
-      } catch (err) {
-        if (!isAwsError(err, 'ResourceAlreadyExistsFault')) throw err;
-      }
-      const found = await lookup(t, true);
-      if (!found) throw new Error(`internal error: DMS replication subnet group ${dmsName(t.project)} not found after creating it`);
-      return found;
+      // CreateReplicationSubnetGroup returns no ARN: the group is read back either way.
+      return createOrAdopt<FoundResource>({
+        create: async () => {
+          await withRoleHint(dms.send(new CreateReplicationSubnetGroupCommand(subnetGroupParams(t, subnetKeys))));
+          const found = await lookup(t, true);
+          if (!found) throw new Error(`internal error: DMS replication subnet group ${dmsName(t.project)} not found after creating it`);
+          return found;
+        },
+        alreadyExists: ['ResourceAlreadyExistsFault'],
+        adopt: () => lookup(t, true),
+      });
     },
     async destroy(t, id) {
       if (!(await lookup(t, false, (why) => leaveForeign(t, SUBNET_GROUP, id, why)))) return;
       const dms = await t.step.aws.dms;
-      await unlessNotFound(dms.send(new DeleteReplicationSubnetGroupCommand({ ReplicationSubnetGroupIdentifier: id })), NOT_FOUND);
+      await unlessNotFound(() => dms.send(new DeleteReplicationSubnetGroupCommand({ ReplicationSubnetGroupIdentifier: id })), NOT_FOUND);
     },
     findAll: async (t) => {
       const found = await lookup(t, false);
@@ -127,7 +134,7 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
 
 async function describeInstance(dms: DatabaseMigrationServiceClient, id: string): Promise<ReplicationInstance | undefined> {
   const filter = { Filters: [{ Name: 'replication-instance-id', Values: [id] }] };
-  const out = await unlessNotFound(dms.send(new DescribeReplicationInstancesCommand(filter)), NOT_FOUND);
+  const out = await unlessNotFound(() => dms.send(new DescribeReplicationInstancesCommand(filter)), NOT_FOUND);
   return out?.ReplicationInstances?.find((r) => r.ReplicationInstanceIdentifier === id);
 }
 
@@ -186,16 +193,16 @@ function instanceTask(): ResourceTask {
     planCreate: (t) => [{ operation: 'dms:CreateReplicationInstance', params: instanceParams(t) }],
     async create(t) {
       const dms = await t.step.aws.dms;
-      try {
-        const out = await withRoleHint(dms.send(new CreateReplicationInstanceCommand(instanceParams(t))));
-        return found(out.ReplicationInstance!);
-      } catch (err) {
-        if (!isAwsError(err, 'ResourceAlreadyExistsFault')) throw err;
-        const r = await describeInstance(dms, dmsName(t.project));
-        if (!r) throw err;
-        await checkExisting(t, dms, r);
-        return found(r);
-      }
+      return createOrAdopt<FoundResource>({
+        create: async () => found((await withRoleHint(dms.send(new CreateReplicationInstanceCommand(instanceParams(t))))).ReplicationInstance!),
+        alreadyExists: ['ResourceAlreadyExistsFault'],
+        adopt: async () => {
+          const r = await describeInstance(dms, dmsName(t.project));
+          if (!r) return undefined;
+          await checkExisting(t, dms, r);
+          return found(r);
+        },
+      });
     },
     waitReady: async (t, res) => found(await waitAvailable(t, res.id)).outputs,
     async destroy(t, id) {
@@ -206,17 +213,16 @@ function instanceTask(): ResourceTask {
         const owner = foreignOwner(await tagsOf(dms, r.ReplicationInstanceArn!), t.project);
         if (owner) return leaveForeign(t, INSTANCE, id, owner);
         if (r.ReplicationInstanceStatus !== 'available' && !STUCK.has(r.ReplicationInstanceStatus ?? '')) r = await waitAvailable(t, id);
-        await unlessNotFound(dms.send(new DeleteReplicationInstanceCommand({ ReplicationInstanceArn: r.ReplicationInstanceArn! })), NOT_FOUND);
+        const arn = r.ReplicationInstanceArn!;
+        await unlessNotFound(() => dms.send(new DeleteReplicationInstanceCommand({ ReplicationInstanceArn: arn })), NOT_FOUND);
       }
-      await waitFor<ReplicationInstance | undefined>({
+      await waitDeleted({
         what: `DMS replication instance ${id}`,
         describe: () => describeInstance(dms, id),
-        done: (x) => x === undefined,
-        status: (x) => x?.ReplicationInstanceStatus,
+        status: (x) => x.ReplicationInstanceStatus,
         clock: t.step.clock,
         signal: t.step.signal,
         preset: 'dmsInstance',
-        readyLabel: 'deleted',
       });
     },
     async findAll(t) {

@@ -1,12 +1,14 @@
 /**
- * What every EC2 resource task shares: tag lookups, AWS error names, idempotency tokens
+ * What every EC2 resource task shares: tag lookups, idempotency tokens
  * that survive a destroy, and deletes that wait out DependencyViolation.
  */
 import type { EC2Client, Tag } from '@aws-sdk/client-ec2';
-import { resourceFilters, tagsToRecord, TAG_PROJECT } from '../../aws/tags.js';
+import { resourceFilters } from '../../aws/tags.js';
+import { errorName, isAwsError } from '../../aws/errors.js';
 import { waitFor } from '../../aws/wait.js';
 import { PromigrateError, ExitCode } from '../../errors.js';
-import type { TaskContext } from './task.js';
+import { foreignOwner } from '../../engine/resources/ownership.js';
+import type { TaskContext } from '../../engine/resources/task.js';
 
 export const ec2Of = (t: TaskContext): Promise<EC2Client> => t.step.aws.ec2;
 
@@ -17,25 +19,8 @@ export const isPlaceholder = (id: string): boolean => id.startsWith('<');
 export const keyFilters = (t: TaskContext, key: string): Array<{ Name: string; Values: string[] }> =>
   resourceFilters(t.project, key);
 
-export function errorName(err: unknown): string {
-  return err !== null && typeof err === 'object' ? String((err as { name?: unknown }).name ?? '') : '';
-}
-
-/** `InvalidVpcID.NotFound`, `InvalidGroup.NotFound`, `NatGatewayNotFound` …: already gone. */
-export const isNotFound = (err: unknown): boolean => /NotFound/.test(errorName(err));
-
-/** Runs `call`; a NotFound answer becomes `undefined`. */
-export async function unlessNotFound<T>(call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
 /** True when the resource carries this project's tag (it was created by promigrate for it). */
-export const ownedBy = (tags: Tag[] | undefined, project: string): boolean => tagsToRecord(tags)[TAG_PROJECT] === project;
+export const ownedBy = (tags: Tag[] | undefined, project: string): boolean => foreignOwner(tags, project) === undefined;
 
 /** Destroy never deletes what this project did not create (an adopted VPC, someone's IGW). */
 export function skipForeign(t: TaskContext, key: string, id: string): void {
@@ -69,7 +54,7 @@ export async function createWithToken<R>(
       if (deadId === undefined) return result;
       name = `${key}#${deadId}`;
     } catch (err) {
-      if (errorName(err) !== 'IdempotentParameterMismatch') throw err;
+      if (!isAwsError(err, 'IdempotentParameterMismatch')) throw err;
       name = `${key}#${attempt}`;
     }
   }
@@ -107,7 +92,7 @@ export async function retryWhileInUse(
         await attempt();
         return true;
       } catch (err) {
-        if (!codes.includes(errorName(err))) throw err;
+        if (!isAwsError(err, ...codes)) throw err;
         last = `${errorName(err)}: ${(err as Error).message}`;
         return false;
       }

@@ -1,8 +1,8 @@
 import type { PlannedChange, Step, StepContext } from '../../engine/step.js';
-import { applyGraph, planGraph } from './graph.js';
-import { taskContext } from './context.js';
-import { graphHooks } from './record.js';
-import type { FoundResource, ResourceTask } from './task.js';
+import { applyGraph, planGraph } from '../../engine/resources/graph.js';
+import { taskContext } from '../../engine/resources/context.js';
+import { graphHooks } from '../../engine/resources/record.js';
+import type { FoundResource, ResourceTask } from '../../engine/resources/task.js';
 import { provisionTasks } from './tasks.js';
 
 function tasksFor(ctx: StepContext): ResourceTask[] {

@@ -14,9 +14,11 @@ import {
 } from '@aws-sdk/client-ec2';
 import { tagSpecifications } from '../../aws/tags.js';
 import { waitFor } from '../../aws/wait.js';
-import { createWithToken, ec2Of, keyFilters, ownedBy, retryWhileInUse, skipForeign, unlessNotFound } from './ec2-common.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { createWithToken, ec2Of, keyFilters, ownedBy, retryWhileInUse, skipForeign } from './ec2-common.js';
 import { eipKey, IGW_KEY, natKey, subnetKey, VPC_KEY } from './network-plan.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import { waitDeleted } from '../../engine/resources/wait-deleted.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 const LIVE_NAT_STATES = ['pending', 'available'];
 const DEAD_NAT_STATES = ['failed', 'deleting', 'deleted'];
@@ -139,16 +141,15 @@ export function natTask(n: number): ResourceTask {
       if (!nat || nat.State === 'deleted') return;
       if (!ownedBy(nat.Tags, t.project)) return skipForeign(t, key, id);
       if (nat.State !== 'deleting') await unlessNotFound(() => ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: id })));
-      await waitFor<NatGateway | undefined>({
+      await waitDeleted<NatGateway>({
         what: `NAT gateway ${id} (${key})`,
         clock: t.step.clock,
         signal: t.step.signal,
         preset: 'ec2',
-        readyLabel: 'deleted',
         describe: async () =>
           (await unlessNotFound(() => ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id] }))))?.NatGateways?.[0],
-        done: (value) => value === undefined || value.State === 'deleted',
-        status: (value) => value?.State,
+        gone: (nat) => nat.State === 'deleted',
+        status: (nat) => nat.State,
       });
     },
 

@@ -8,7 +8,7 @@ import type { MigrationConfig } from '../../config/schema.js';
 import { planSubnets, type SubnetTier } from '../../config/subnets.js';
 import { UsageError } from '../../errors.js';
 import { ec2Of } from './ec2-common.js';
-import type { TaskContext } from './task.js';
+import type { TaskContext } from '../../engine/resources/task.js';
 
 export const VPC_KEY = 'network.vpc';
 export const IGW_KEY = 'network.igw';

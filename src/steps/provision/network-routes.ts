@@ -25,9 +25,10 @@ import { tagSpecifications } from '../../aws/tags.js';
 import { waitFor } from '../../aws/wait.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
-import { createWithToken, ec2Of, isPlaceholder, keyFilters, ownedBy, retryWhileInUse, skipForeign, unlessNotFound } from './ec2-common.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { createWithToken, ec2Of, isPlaceholder, keyFilters, ownedBy, retryWhileInUse, skipForeign } from './ec2-common.js';
 import { IGW_KEY, PUBLIC_RT_KEY, subnetKeys, VPC_KEY, vpcIdOf, type PrivateRouteTable } from './network-plan.js';
-import type { PlannedCall, ResourceTask, TaskContext } from './task.js';
+import type { PlannedCall, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 const ANYWHERE = '0.0.0.0/0';
 

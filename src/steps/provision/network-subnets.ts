@@ -7,9 +7,10 @@ import { CreateSubnetCommand, DeleteSubnetCommand, DescribeSubnetsCommand, Modif
 import { tagSpecifications } from '../../aws/tags.js';
 import type { SubnetTier } from '../../config/subnets.js';
 import { UsageError } from '../../errors.js';
-import { ec2Of, errorName, keyFilters, ownedBy, retryWhileInUse, skipForeign, unlessNotFound } from './ec2-common.js';
+import { isAwsError, unlessNotFound } from '../../aws/errors.js';
+import { ec2Of, keyFilters, ownedBy, retryWhileInUse, skipForeign } from './ec2-common.js';
 import { availabilityZones, subnetCidr, subnetKey, VPC_KEY, vpcCidrOf, vpcIdOf, type NetworkShared } from './network-plan.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 function found(subnet: Subnet, tier: SubnetTier, adopted = false): FoundResource {
   return {
@@ -85,7 +86,7 @@ export function subnetTask(tier: SubnetTier, index: number, shared: NetworkShare
         );
         return found(out.Subnet!, tier);
       } catch (err) {
-        if (!['InvalidSubnet.Conflict', 'InvalidSubnet.Range'].includes(errorName(err))) throw err;
+        if (!isAwsError(err, 'InvalidSubnet.Conflict', 'InvalidSubnet.Range')) throw err;
         throw new UsageError(`${key}: ${cidr} cannot be created in ${vpcIdOf(t)}: ${(err as Error).message}`, {
           hint: 'List free CIDRs inside the VPC for each tier and AZ in network.subnets.',
           cause: err,

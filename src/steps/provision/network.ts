@@ -21,12 +21,13 @@ import { tagSpecifications } from '../../aws/tags.js';
 import { waitFor } from '../../aws/wait.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
-import { ec2Of, errorName, isNotFound, keyFilters, ownedBy, retryWhileInUse, skipForeign, unlessNotFound } from './ec2-common.js';
+import { isAwsError, isNotFound, unlessNotFound } from '../../aws/errors.js';
+import { ec2Of, keyFilters, ownedBy, retryWhileInUse, skipForeign } from './ec2-common.js';
 import { eipTask, natTask } from './network-gateways.js';
 import { availabilityZones, IGW_KEY, natIndexes, privateRouteTables, VPC_KEY, vpcIdOf, type NetworkShared } from './network-plan.js';
 import { privateRouteTableTask, publicRouteTableTask } from './network-routes.js';
 import { subnetTask } from './network-subnets.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 export function networkTasks(config: MigrationConfig): ResourceTask[] {
   const shared: NetworkShared = {};
@@ -184,7 +185,7 @@ function igwTask(): ResourceTask {
           try {
             await ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: id, VpcId: attachment.VpcId! }));
           } catch (err) {
-            if (errorName(err) !== 'Gateway.NotAttached' && !isNotFound(err)) throw err;
+            if (!isAwsError(err, 'Gateway.NotAttached') && !isNotFound(err)) throw err;
           }
         });
       }
@@ -213,7 +214,7 @@ async function attachIgw(t: TaskContext, found: FoundResource): Promise<void> {
   try {
     await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: found.id, VpcId: vpcId }));
   } catch (err) {
-    if (errorName(err) !== 'Resource.AlreadyAssociated') throw err;
+    if (!isAwsError(err, 'Resource.AlreadyAssociated')) throw err;
     throw new UsageError(`${vpcId} already has another internet gateway attached, so ${found.id} cannot be attached`, {
       hint: 'Detach the other gateway, or delete the one promigrate created, then re-run.',
       cause: err,

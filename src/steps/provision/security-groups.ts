@@ -26,10 +26,12 @@ import { hasTags, tagSpecifications, TAG_KEY, TAG_PROJECT } from '../../aws/tags
 import { DEFAULT_PORT } from '../../config/fields.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
-import { ec2Of, errorName, keyFilters, ownedBy, retryWhileInUse, skipForeign, unlessNotFound } from './ec2-common.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { createOrAdopt } from '../../engine/resources/create-or-adopt.js';
+import { ec2Of, keyFilters, ownedBy, retryWhileInUse, skipForeign } from './ec2-common.js';
 import { VPC_KEY, vpcIdOf } from './network-plan.js';
 import { allTraffic, plannedRuleCalls, reconcileRules, revokeRules, rulesReferencing, type RuleScope, type RuleSpec } from './security-rules.js';
-import type { FoundResource, ResourceTask, TaskContext } from './task.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 export const SG_KEYS = { app: 'sg.app', dms: 'sg.dms', db: 'sg.db', bastion: 'sg.bastion' } as const;
 type Role = keyof typeof SG_KEYS;
@@ -192,22 +194,25 @@ function groupTask(spec: GroupSpec): ResourceTask {
       spec.validate?.(t.config);
       const ec2 = await ec2Of(t);
       const input = createInput(t);
-      try {
-        const out = await ec2.send(new CreateSecurityGroupCommand(input));
-        return { id: out.GroupId!, arn: out.SecurityGroupArn, outputs: { groupName: input.GroupName, vpcId: input.VpcId } };
-      } catch (err) {
-        if (errorName(err) !== 'InvalidGroup.Duplicate') throw err;
-        const filters = [
-          { Name: 'group-name', Values: [input.GroupName] },
-          { Name: 'vpc-id', Values: [input.VpcId] },
-        ];
-        const existing = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters }))).SecurityGroups?.[0];
-        if (existing && hasTags(existing.Tags, { [TAG_PROJECT]: t.project, [TAG_KEY]: key })) return groupFound(existing);
-        throw new UsageError(`security group ${input.GroupName} already exists in ${input.VpcId} and was not created by promigrate for ${t.project}`, {
-          hint: 'Rename or delete that group, or use another project.name.',
-          cause: err,
-        });
-      }
+      return createOrAdopt<FoundResource>({
+        create: async () => {
+          const out = await ec2.send(new CreateSecurityGroupCommand(input));
+          return { id: out.GroupId!, arn: out.SecurityGroupArn, outputs: { groupName: input.GroupName, vpcId: input.VpcId } };
+        },
+        alreadyExists: ['InvalidGroup.Duplicate'],
+        adopt: async (duplicate) => {
+          const filters = [
+            { Name: 'group-name', Values: [input.GroupName] },
+            { Name: 'vpc-id', Values: [input.VpcId] },
+          ];
+          const existing = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters }))).SecurityGroups?.[0];
+          if (existing && hasTags(existing.Tags, { [TAG_PROJECT]: t.project, [TAG_KEY]: key })) return groupFound(existing);
+          throw new UsageError(`security group ${input.GroupName} already exists in ${input.VpcId} and was not created by promigrate for ${t.project}`, {
+            hint: 'Rename or delete that group, or use another project.name.',
+            cause: duplicate,
+          });
+        },
+      });
     },
 
     async waitReady(t, found) {

@@ -15,8 +15,9 @@ import {
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import { tagSpecifications, TAG_PROJECT } from '../../aws/tags.js';
-import { ec2Of, errorName, isNotFound } from './ec2-common.js';
-import type { PlannedCall, TaskContext } from './task.js';
+import { isAwsError, isNotFound } from '../../aws/errors.js';
+import { ec2Of } from './ec2-common.js';
+import type { PlannedCall, TaskContext } from '../../engine/resources/task.js';
 
 export interface RuleSpec {
   /** The group that holds the rule. */
@@ -126,7 +127,7 @@ export async function reconcileRules(t: TaskContext, key: string, scopes: RuleSc
       if (rule.egress) await ec2.send(new AuthorizeSecurityGroupEgressCommand(input));
       else await ec2.send(new AuthorizeSecurityGroupIngressCommand(input));
     } catch (err) {
-      if (errorName(err) !== 'InvalidPermission.Duplicate') throw err;
+      if (!isAwsError(err, 'InvalidPermission.Duplicate')) throw err;
     }
   }
   const wanted = new Set(desired.map((r) => `${r.groupId}|${specKey(r)}`));

@@ -4,7 +4,7 @@ import { databaseTasks } from './database.js';
 import { dmsTasks } from './dms.js';
 import { networkTasks } from './network.js';
 import { securityGroupTasks } from './security-groups.js';
-import type { ResourceTask } from './task.js';
+import type { ResourceTask } from '../../engine/resources/task.js';
 
 /** Every resource provision manages for this config, in a stable order. */
 export function provisionTasks(config: MigrationConfig): ResourceTask[] {

@@ -23,8 +23,11 @@ import {
 import { waitFor, type WaitPreset } from '../../aws/wait.js';
 import { resolvePassword, type PasswordRef } from '../../db/password.js';
 import { ExitCode, PromigrateError } from '../../errors.js';
-import { conflictError, foreignOwner, isAwsError, leaveForeign, unlessNotFound } from '../provision/database-shared.js';
-import type { FoundResource, ResourceTask, TaskContext } from '../provision/task.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { createOrAdopt } from '../../engine/resources/create-or-adopt.js';
+import { waitDeleted } from '../../engine/resources/wait-deleted.js';
+import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 export const SOURCE_ENDPOINT = 'sync.endpoint.source';
 export const TARGET_ENDPOINT = 'sync.endpoint.target';
@@ -127,7 +130,7 @@ async function withPassword(t: TaskContext, p: EndpointParams): Promise<CreateEn
 }
 
 async function describeEndpoint(dms: DatabaseMigrationServiceClient, id: string): Promise<Endpoint | undefined> {
-  const out = await unlessNotFound(dms.send(new DescribeEndpointsCommand({ Filters: [{ Name: 'endpoint-id', Values: [id] }] })), NOT_FOUND);
+  const out = await unlessNotFound(() => dms.send(new DescribeEndpointsCommand({ Filters: [{ Name: 'endpoint-id', Values: [id] }] })), NOT_FOUND);
   return out?.Endpoints?.find((e) => e.EndpointIdentifier === id);
 }
 
@@ -180,7 +183,7 @@ export async function testConnection(t: TaskContext, side: Side, endpointArn: st
   const filters = [{ Name: 'endpoint-arn', Values: [endpointArn] }, { Name: 'replication-instance-arn', Values: [instanceArn] }];
   const { value } = await waitFor<Connection | undefined>({
     what: `DMS connection test of ${endpointId(t.project, side)}`,
-    describe: async () => (await unlessNotFound(dms.send(new DescribeConnectionsCommand({ Filters: filters })), NOT_FOUND))?.Connections?.[0],
+    describe: async () => (await unlessNotFound(() => dms.send(new DescribeConnectionsCommand({ Filters: filters })), NOT_FOUND))?.Connections?.[0],
     done: (c) => c?.Status === 'successful' || c?.Status === 'failed',
     failed: (c) => (c?.Status === 'deleting' ? 'the connection is being deleted (with its endpoint or replication instance)' : undefined),
     status: (c) => c?.Status,
@@ -226,14 +229,14 @@ function endpointTask(side: Side): ResourceTask {
       const p = paramsFor(t, side);
       for (const message of p.warnings) t.step.io.notify({ level: 'warn', code: `sync.endpoint.${side}`, message });
       const dms = await t.step.aws.dms;
-      try {
-        return found((await dms.send(new CreateEndpointCommand(await withPassword(t, p)))).Endpoint!);
-      } catch (err) {
-        if (!isAwsError(err, 'ResourceAlreadyExistsFault')) throw err;
-        const e = await lookup(t, true);
-        if (!e) throw err;
-        return found(e);
-      }
+      return createOrAdopt<FoundResource>({
+        create: async () => found((await dms.send(new CreateEndpointCommand(await withPassword(t, p)))).Endpoint!),
+        alreadyExists: ['ResourceAlreadyExistsFault'],
+        adopt: async () => {
+          const e = await lookup(t, true);
+          return e && found(e);
+        },
+      });
     },
     async waitReady(t, res) {
       await testConnection(t, side, res.arn!);
@@ -243,10 +246,10 @@ function endpointTask(side: Side): ResourceTask {
       const dms = await t.step.aws.dms;
       const e = await lookup(t, false, (why) => leaveForeign(t, key, id, why));
       if (!e || e.EndpointIdentifier !== id) return;
-      if (e.Status !== 'deleting') await unlessNotFound(dms.send(new DeleteEndpointCommand({ EndpointArn: e.EndpointArn! })), NOT_FOUND);
-      await waitFor<Endpoint | undefined>({
-        what: `DMS endpoint ${id}`, describe: () => describeEndpoint(dms, id), done: (x) => x === undefined, status: (x) => x?.Status,
-        clock: t.step.clock, signal: t.step.signal, preset: 'ec2', readyLabel: 'deleted',
+      if (e.Status !== 'deleting') await unlessNotFound(() => dms.send(new DeleteEndpointCommand({ EndpointArn: e.EndpointArn! })), NOT_FOUND);
+      await waitDeleted({
+        what: `DMS endpoint ${id}`, describe: () => describeEndpoint(dms, id), status: (x) => x.Status,
+        clock: t.step.clock, signal: t.step.signal, preset: 'ec2',
       });
     },
     findAll: async (t) => {

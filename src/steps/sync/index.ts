@@ -6,11 +6,11 @@
 import type { DatabaseMigrationServiceClient, ReplicationTask } from '@aws-sdk/client-database-migration-service';
 import type { MigrationConfig } from '../../config/schema.js';
 import type { PlannedChange, Step, StepContext } from '../../engine/step.js';
-import { applyGraph, planGraph } from '../provision/graph.js';
-import { graphHooks } from '../provision/record.js';
-import type { FoundResource, TaskContext } from '../provision/task.js';
+import { applyGraph, planGraph } from '../../engine/resources/graph.js';
+import { graphHooks } from '../../engine/resources/record.js';
+import { taskContext, type TaskContextOptions } from '../../engine/resources/context.js';
+import type { FoundResource, TaskContext } from '../../engine/resources/task.js';
 import { estimatedRows, readAssessment, type Assessment } from './assessment.js';
-import { syncTaskContext } from './context.js';
 import { SOURCE_ENDPOINT, TARGET_ENDPOINT, endpointTasks, sourceEndpointParams, targetEndpointParams, optionsFromConfig } from './endpoints.js';
 import { describeTask } from '../../aws/dms/describe.js';
 import { chooseStartType, hasEverStarted, startTask, stopTask, type StartType } from './lifecycle.js';
@@ -19,6 +19,9 @@ import { monitorTask, POLL_MS, type SyncSample } from './monitor.js';
 import { sampleData, sampleText } from './progress.js';
 import { buildTaskSettings } from './settings.js';
 import { REPLICATION_TASK, definitionDrift, findTask, reconcileTask, replicationTaskTask, taskId, taskInput, type TaskDefinition } from './task.js';
+
+/** Sync's tasks stand on provision's resources (the replication instance, the RDS instance). */
+const STANDS_ON_PROVISION: TaskContextOptions = { fallbackOutputsFrom: ['provision'] };
 
 const START_CHECKPOINT = 'start';
 
@@ -144,7 +147,7 @@ export const syncStep: Step = {
     const assessed = ctx.state().steps.assess?.status === 'done';
     const assessment = assessed ? readAssessment(ctx.stateDir) : undefined;
     const def = assessment ? definition(ctx.config, assessment) : { mappings: buildTableMappings(ctx.config), settings: buildTaskSettings(ctx.config) };
-    const t = syncTaskContext(ctx, new Map());
+    const t = taskContext(ctx, new Map(), STANDS_ON_PROVISION);
     const known = new Set(Object.keys(ctx.state().resources));
     const changes = await planGraph(tasksFor(def), t, known);
     const endpoints = [sourceEndpointParams(t, optionsFromConfig(t)), targetEndpointParams(t)].map((p) => ({
@@ -183,7 +186,7 @@ export const syncStep: Step = {
     const def = definition(ctx.config, assessment);
     for (const message of def.settings.warnings) ctx.io.notify({ level: 'warn', code: 'sync.lob', message });
     const found = new Map<string, FoundResource>();
-    const t = syncTaskContext(ctx, found);
+    const t = taskContext(ctx, found, STANDS_ON_PROVISION);
     const done = await applyGraph(tasksFor(def), t, graphHooks(ctx, 'sync.resource', found));
     const taskArn = done.get(REPLICATION_TASK)!.arn!;
 

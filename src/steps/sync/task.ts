@@ -16,8 +16,11 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { isDeepStrictEqual } from 'node:util';
 import { waitFor } from '../../aws/wait.js';
-import { conflictError, foreignOwner, isAwsError, leaveForeign, unlessNotFound } from '../provision/database-shared.js';
-import type { FoundResource, ResourceTask, TaskContext } from '../provision/task.js';
+import { unlessNotFound } from '../../aws/errors.js';
+import { createOrAdopt } from '../../engine/resources/create-or-adopt.js';
+import { waitDeleted } from '../../engine/resources/wait-deleted.js';
+import { conflictError, foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 import { SOURCE_ENDPOINT, TARGET_ENDPOINT } from './endpoints.js';
 import { stopTask } from './lifecycle.js';
 import type { TableMappings } from '../../migration/table-mappings.js';
@@ -51,8 +54,7 @@ export function taskInput(t: TaskContext, def: TaskDefinition): CreateReplicatio
 }
 
 export async function findTask(dms: DatabaseMigrationServiceClient, id: string, withSettings = false): Promise<ReplicationTask | undefined> {
-  const out = await unlessNotFound(
-    dms.send(new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-id', Values: [id] }], WithoutSettings: !withSettings })),
+  const out = await unlessNotFound(() => dms.send(new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-id', Values: [id] }], WithoutSettings: !withSettings })),
     NOT_FOUND,
   );
   return out?.ReplicationTasks?.find((x) => x.ReplicationTaskIdentifier === id);
@@ -139,8 +141,7 @@ export async function waitSettled(t: TaskContext, arn: string): Promise<Replicat
   const dms = await t.step.aws.dms;
   const { value } = await waitFor<ReplicationTask | undefined>({
     what: `DMS replication task ${taskId(t.project)}`,
-    describe: async () => (await unlessNotFound(
-      dms.send(new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-arn', Values: [arn] }], WithoutSettings: true })),
+    describe: async () => (await unlessNotFound(() => dms.send(new DescribeReplicationTasksCommand({ Filters: [{ Name: 'replication-task-arn', Values: [arn] }], WithoutSettings: true })),
       NOT_FOUND,
     ))?.ReplicationTasks?.[0],
     done: (x) => x !== undefined && !TRANSITIONAL.has(x.Status ?? ''),
@@ -183,14 +184,14 @@ export function replicationTaskTask(definition: () => TaskDefinition): ResourceT
     },
     async create(t) {
       const dms = await t.step.aws.dms;
-      try {
-        return found((await dms.send(new CreateReplicationTaskCommand(taskInput(t, definition())))).ReplicationTask!);
-      } catch (err) {
-        if (!isAwsError(err, 'ResourceAlreadyExistsFault')) throw err;
-        const x = await lookup(t, true);
-        if (!x) throw err;
-        return found(x);
-      }
+      return createOrAdopt<FoundResource>({
+        create: async () => found((await dms.send(new CreateReplicationTaskCommand(taskInput(t, definition())))).ReplicationTask!),
+        alreadyExists: ['ResourceAlreadyExistsFault'],
+        adopt: async () => {
+          const x = await lookup(t, true);
+          return x && found(x);
+        },
+      });
     },
     async waitReady(t, res) {
       const x = await waitSettled(t, res.arn!);
@@ -202,17 +203,15 @@ export function replicationTaskTask(definition: () => TaskDefinition): ResourceT
       if (!x || x.ReplicationTaskIdentifier !== id) return;
       if (x.Status !== 'deleting') {
         await stopTask(dms, x.ReplicationTaskArn!, { clock: t.step.clock, signal: t.step.signal });
-        await unlessNotFound(dms.send(new DeleteReplicationTaskCommand({ ReplicationTaskArn: x.ReplicationTaskArn! })), NOT_FOUND);
+        await unlessNotFound(() => dms.send(new DeleteReplicationTaskCommand({ ReplicationTaskArn: x.ReplicationTaskArn! })), NOT_FOUND);
       }
-      await waitFor<ReplicationTask | undefined>({
+      await waitDeleted({
         what: `DMS replication task ${id}`,
         describe: () => findTask(dms, id),
-        done: (y) => y === undefined,
-        status: (y) => y?.Status,
+        status: (y) => y.Status,
         clock: t.step.clock,
         signal: t.step.signal,
         preset: 'dmsTask',
-        readyLabel: 'deleted',
       });
     },
     findAll: async (t) => {

@@ -23,9 +23,9 @@ import { createEffects } from '../../../src/engine/effects.js';
 import type { StepContext } from '../../../src/engine/step.js';
 import { STATE_SCHEMA_VERSION, type StateFile } from '../../../src/state/types.js';
 import type { IoHost } from '../../../src/ui/io-host.js';
-import { taskContext } from '../../../src/steps/provision/context.js';
-import { applyGraph, runGraph } from '../../../src/steps/provision/graph.js';
-import type { FoundResource, ResourceTask, TaskContext } from '../../../src/steps/provision/task.js';
+import { taskContext } from '../../../src/engine/resources/context.js';
+import { applyGraph, runGraph } from '../../../src/engine/resources/graph.js';
+import type { FoundResource, ResourceTask, TaskContext } from '../../../src/engine/resources/task.js';
 import { TestIoHost } from '../../helpers/test-io-host.js';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -12,7 +12,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../src/aws/clients.js';
 import type { Sandbox } from '../../../src/aws/sandbox/index.js';
-import { planGraph } from '../../../src/steps/provision/graph.js';
+import { planGraph } from '../../../src/engine/resources/graph.js';
 import { bastionTasks } from '../../../src/steps/provision/bastion.js';
 import { networkTasks } from '../../../src/steps/provision/network.js';
 import { securityGroupTasks } from '../../../src/steps/provision/security-groups.js';

@@ -23,7 +23,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../src/aws/clients.js';
 import { idempotencyToken } from '../../../src/engine/context.js';
 import { networkTasks } from '../../../src/steps/provision/network.js';
-import type { ResourceTask } from '../../../src/steps/provision/task.js';
+import type { ResourceTask } from '../../../src/engine/resources/task.js';
 import { applyTasks, makeTaskContext, testConfig, type Harness } from './harness.js';
 
 const mockEc2 = () => mockClient(EC2Client);

@@ -15,7 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../src/aws/clients.js';
 import { securityGroupTasks } from '../../../src/steps/provision/security-groups.js';
-import type { ResourceTask } from '../../../src/steps/provision/task.js';
+import type { ResourceTask } from '../../../src/engine/resources/task.js';
 import { instantClock, makeTaskContext, testConfig, type Harness } from './harness.js';
 
 const mockEc2 = () => mockClient(EC2Client);

@@ -1,4 +1,4 @@
-import type { StepContext } from '../../engine/step.js';
+import type { StepContext } from '../step.js';
 import type { GraphHooks } from './graph.js';
 import type { FoundResource } from './task.js';
 

@@ -1,4 +1,4 @@
-import type { PlannedChange } from '../../engine/step.js';
+import type { PlannedChange } from '../step.js';
 import type { FoundResource, ResourceTask, TaskContext } from './task.js';
 
 export interface GraphHooks {

@@ -1,6 +1,6 @@
 /**
- * Provision is a graph of resource tasks. Each task owns one logical resource (a state
- * key such as `network.vpc`) and knows how to find it in AWS (by promigrate tags, a
+ * A step that owns AWS resources (provision, sync) is a graph of resource tasks. Each task
+ * owns one logical resource (a state key such as `network.vpc`) and knows how to find it in AWS (by promigrate tags, a
  * deterministic name, or an adopted id), create it (with tags, and an idempotency token
  * where the API has one), wait for it, and delete it. The runner checkpoints every id the
  * moment it is known, so a crash between a create call and the state write is healed on
@@ -8,7 +8,7 @@
  */
 import type { AwsTag } from '../../aws/tags.js';
 import type { MigrationConfig } from '../../config/schema.js';
-import type { StepContext } from '../../engine/step.js';
+import type { StepContext } from '../step.js';
 
 export interface FoundResource {
   id: string;
