@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { crashMatrix } from '../helpers/crash-matrix.js';
 import { countWorld } from '../helpers/sandbox-world.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
@@ -93,9 +94,12 @@ describe('the sandbox reliability harness', () => {
   // crashes (a crash, a resume that crashes again after its own Nth call, a final resume).
   const single = Array.from({ length: 12 }, (_, i) => [i + 1]);
   const double = [1, 3, 5, 7, 9, 11].flatMap((first) => [1, 4].map((second) => [first, second]));
+  // All 24 under `npm run test:crash`; under `npm test` a random 3 singles and 3 doubles
+  // (test/helpers/crash-matrix.ts).
+  const crashes = crashMatrix('sandbox-reliability', [single, double], [3, 3]);
 
-  it.concurrent.each([...single, ...double].map((points) => [points.join(' then '), points] as const))(
-    'kill -9 after mutating call %s, resume → exactly one of everything',
+  it.concurrent.each(crashes.points.map((points) => [points.join(' then '), points] as const))(
+    `kill -9 after mutating call %s, resume → exactly one of everything (${crashes.label})`,
     async (_label, points) => {
       const cwd = workspace();
       let crashes = 0;
