@@ -11,6 +11,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    reporters: ['default'],
+    // The default output, then the slowest files (test/setup/slowest-files-reporter.ts).
+    reporters: ['default', './test/setup/slowest-files-reporter.ts'],
   },
 });
