@@ -96,7 +96,9 @@ async function expectExactlyOneOfEach(cwd: string): Promise<void> {
 
 let cleanMutatingCalls = 0;
 
-describe('promigrate provision against the sandbox', () => {
+// Every test works in its own copy of the assessed workspace, so they all run concurrently
+// (the CLIs they start keep both cores busy); a longer timeout for a busy machine.
+describe.concurrent('promigrate provision against the sandbox', { timeout: 180_000 }, () => {
   it('builds the landing zone safely, in parallel; a re-run changes nothing', async () => {
     const cwd = await assessed();
     const result = await cli(cwd, ['provision', '--json']);
@@ -149,7 +151,7 @@ describe('promigrate provision against the sandbox', () => {
   // Crash points spread over the whole run: right after the Nth mutating AWS call. All of
   // them under `npm run test:crash`, a random 4 under `npm test` (test/helpers/crash-matrix.ts).
   const crashes = crashMatrix('provision', [[1, 2, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29]], [4]);
-  it.concurrent.each(crashes.points)(
+  it.each(crashes.points)(
     `kill -9 after mutating call %i, resume → exactly one of every resource (${crashes.label})`,
     async (n) => {
       const cwd = await assessed();
