@@ -38,7 +38,9 @@ function filesUnder(dir: string): Array<{ path: string; text: string }> {
   return out;
 }
 
-describe('promigrate demo', () => {
+// Each test runs the whole pipeline in child processes: 180 s, as a loaded machine (load 16 on
+// 2 cores) took three of them past the 60 s default.
+describe('promigrate demo', { timeout: 180_000 }, () => {
   afterAll(removeTempDirs);
 
   it('runs all five steps on a fresh machine (after a Ctrl-C mid-sync, resumed), verify finds the data identical, and no secret is written or printed', async () => {
@@ -92,7 +94,7 @@ describe('promigrate demo', () => {
   });
 });
 
-describe('promigrate demo --source mysql://… (a real MariaDB source)', () => {
+describe('promigrate demo --source mysql://… (a real MariaDB source)', { timeout: 180_000 }, () => {
   const mariadb = inject('mariadb');
   afterAll(async () => {
     const admin = await adminConnection(mariadb);
@@ -121,7 +123,7 @@ describe('promigrate demo --source mysql://… (a real MariaDB source)', () => {
   });
 });
 
-describe('the whole pipeline against embedded databases', () => {
+describe('the whole pipeline against embedded databases', { timeout: 180_000 }, () => {
   let source: EmbeddedPostgres;
   let target: EmbeddedPostgres;
   let app: AppServer;
