@@ -1,7 +1,8 @@
 /**
  * The whole pipeline end to end (issue 9): `promigrate demo` itself, and — against embedded
  * databases this test starts — every command's --dry-run on a fresh config, the pipeline
- * under throttling and transient failures, and kill -9 at 30+ points across all five steps.
+ * under throttling and transient failures, and kill -9 at 30+ points across all five steps
+ * (`npm run test:crash`; `npm test` crashes a random 2 of the steps at all their points).
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { DEMO_ACCEPTED_RISKS } from '../../src/demo/run-demo.js';
 import { pgliteTarget, seedShop } from '../../src/demo/seed-shop.js';
 import { DEMO_PASSWORD_ENV, demoConfig } from '../../src/demo/workspace.js';
 import { collect, runCli, spawnCli, type CliResult } from '../helpers/cli.js';
+import { crashMatrix } from '../helpers/crash-matrix.js';
 import { adminConnection } from '../helpers/db/mariadb.js';
 import { projectInventory } from '../helpers/project-inventory.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
@@ -36,7 +38,9 @@ function filesUnder(dir: string): Array<{ path: string; text: string }> {
   return out;
 }
 
-describe('promigrate demo', () => {
+// Each test runs the whole pipeline in child processes: 180 s, as a loaded machine (load 16 on
+// 2 cores) took three of them past the 60 s default.
+describe('promigrate demo', { timeout: 180_000 }, () => {
   afterAll(removeTempDirs);
 
   it('runs all five steps on a fresh machine (after a Ctrl-C mid-sync, resumed), verify finds the data identical, and no secret is written or printed', async () => {
@@ -90,7 +94,7 @@ describe('promigrate demo', () => {
   });
 });
 
-describe('promigrate demo --source mysql://… (a real MariaDB source)', () => {
+describe('promigrate demo --source mysql://… (a real MariaDB source)', { timeout: 180_000 }, () => {
   const mariadb = inject('mariadb');
   afterAll(async () => {
     const admin = await adminConnection(mariadb);
@@ -119,7 +123,7 @@ describe('promigrate demo --source mysql://… (a real MariaDB source)', () => {
   });
 });
 
-describe('the whole pipeline against embedded databases', () => {
+describe('the whole pipeline against embedded databases', { timeout: 180_000 }, () => {
   let source: EmbeddedPostgres;
   let target: EmbeddedPostgres;
   let app: AppServer;
@@ -164,7 +168,11 @@ describe('the whole pipeline against embedded databases', () => {
     expect(state.steps.verify.outputs.verdict).toBe('verified');
   });
 
-  it('kill -9 at 30+ points across all five steps, resumed each time: completes with exactly the expected resources', async () => {
+  // Under `npm run test:crash` every step runs under crashes (30+ kills); under `npm test` a
+  // random 2 of the five do, the others run once without (test/helpers/crash-matrix.ts).
+  const crashed = crashMatrix('demo-steps', [STEPS], [2]);
+  const under = crashed.full ? 'all five steps' : crashed.points.join(' and ');
+  it(`kill -9 at ${crashed.full ? '30+ points' : 'every point'} across ${under}, resumed each time: completes with exactly the expected resources (${crashed.label})`, async () => {
     const cwd = workspace();
     // Per step, the crash injections that reach it: after the Nth durable state write (every
     // step writes state, assess and verify make no AWS call) or after the Nth mutating AWS
@@ -180,7 +188,8 @@ describe('the whole pipeline against embedded databases', () => {
     for (const step of STEPS) {
       for (let run = 0; ; run++) {
         expect(run, `${step} makes no progress under crashes`).toBeLessThan(40);
-        const r = await cli(cwd, ['run', '--to', step, '--yes', ...DEMO_ACCEPTED_RISKS.flatMap((x) => ['--accept-risk', x])], schedule[step]![run % schedule[step]!.length]);
+        const crash = crashed.points.includes(step) ? schedule[step]![run % schedule[step]!.length] : {};
+        const r = await cli(cwd, ['run', '--to', step, '--yes', ...DEMO_ACCEPTED_RISKS.flatMap((x) => ['--accept-risk', x])], crash);
         JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8')); // the state parses after every kill
         if (r.code === 0) break;
         expect(r.signal, `${step}, run ${run}: ${r.stderr}`).toBe('SIGKILL');
@@ -188,8 +197,11 @@ describe('the whole pipeline against embedded databases', () => {
       }
     }
     const kills = [...killedIn.values()].reduce((a, b) => a + b, 0);
-    expect(kills, JSON.stringify([...killedIn])).toBeGreaterThanOrEqual(30);
-    for (const step of STEPS) expect(killedIn.get(step) ?? 0, `kills during ${step}`).toBeGreaterThan(0);
+    if (crashed.full) expect(kills, JSON.stringify([...killedIn])).toBeGreaterThanOrEqual(30);
+    for (const step of STEPS) {
+      if (crashed.points.includes(step)) expect(killedIn.get(step) ?? 0, `kills during ${step}`).toBeGreaterThan(0);
+      else expect(killedIn.get(step) ?? 0, `no kill was scheduled in ${step}`).toBe(0);
+    }
 
     const state = JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8'));
     for (const step of STEPS) expect(state.steps[step].status, step).toBe('done');

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { crashMatrix } from '../helpers/crash-matrix.js';
 import { adminConnection } from '../helpers/db/mariadb.js';
 import { projectInventory } from '../helpers/project-inventory.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
@@ -43,6 +44,12 @@ const EXPECTED_KEYS = [
   'network.vpc', 'sg.app', 'sg.db', 'sg.dms',
 ].sort();
 
+const cli = (cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
+  runCli(args, { cwd, env: { SRC_PW: PASSWORD, PROMIGRATE_SANDBOX_SEED: '11', ...env } });
+
+/** A workspace `assess` passed in, made once; each test gets its own copy (see assessed()). */
+let assessedTemplate = '';
+
 beforeAll(async () => {
   const admin = await adminConnection(mariadb);
   try {
@@ -52,17 +59,28 @@ beforeAll(async () => {
   } finally {
     await admin.end();
   }
+  assessedTemplate = tempDir();
+  writeFileSync(join(assessedTemplate, 'promigrate.yaml'), CONFIG);
+  const result = await cli(assessedTemplate, ['assess']);
+  expect(result.code, result.stderr).toBe(0);
+  expect(existsSync(join(assessedTemplate, '.promigrate/lock')), 'assess released its lock').toBe(false);
 });
 afterAll(removeTempDirs);
 
-const cli = (cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
-  runCli(args, { cwd, env: { SRC_PW: PASSWORD, PROMIGRATE_SANDBOX_SEED: '11', ...env } });
-
+/**
+ * A fresh workspace in which assess has passed: a copy of the one assessed in beforeAll
+ * (config, state, reports, audit log and sandbox world, whatever assess left), with the
+ * template's absolute path in the state (the report's path) pointed at the copy.
+ */
 async function assessed(): Promise<string> {
   const cwd = tempDir();
-  writeFileSync(join(cwd, 'promigrate.yaml'), CONFIG);
-  const result = await cli(cwd, ['assess']);
-  expect(result.code, result.stderr).toBe(0);
+  cpSync(assessedTemplate, cwd, { recursive: true });
+  for (const name of readdirSync(join(cwd, '.promigrate'))) {
+    if (!name.startsWith('state.json')) continue;
+    const file = join(cwd, '.promigrate', name);
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(assessedTemplate, cwd));
+  }
+  expect(stateOf(cwd).steps.assess.status).toBe('done');
   return cwd;
 }
 
@@ -78,7 +96,9 @@ async function expectExactlyOneOfEach(cwd: string): Promise<void> {
 
 let cleanMutatingCalls = 0;
 
-describe('promigrate provision against the sandbox', () => {
+// Every test works in its own copy of the assessed workspace, so they all run concurrently
+// (the CLIs they start keep both cores busy); a longer timeout for a busy machine.
+describe.concurrent('promigrate provision against the sandbox', { timeout: 180_000 }, () => {
   it('builds the landing zone safely, in parallel; a re-run changes nothing', async () => {
     const cwd = await assessed();
     const result = await cli(cwd, ['provision', '--json']);
@@ -128,9 +148,11 @@ describe('promigrate provision against the sandbox', () => {
     expect(result.stderr).toContain('Step provision needs assess');
   });
 
-  // Crash points spread over the whole run: right after the Nth mutating AWS call.
-  it.concurrent.each([1, 2, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29])(
-    'kill -9 after mutating call %i, resume → exactly one of every resource',
+  // Crash points spread over the whole run: right after the Nth mutating AWS call. All of
+  // them under `npm run test:crash`, a random 4 under `npm test` (test/helpers/crash-matrix.ts).
+  const crashes = crashMatrix('provision', [[1, 2, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29]], [4]);
+  it.each(crashes.points)(
+    `kill -9 after mutating call %i, resume → exactly one of every resource (${crashes.label})`,
     async (n) => {
       const cwd = await assessed();
       const crashed = await cli(cwd, ['provision'], { PROMIGRATE_SANDBOX_CRASH_AFTER: String(n) });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { crashMatrix } from '../helpers/crash-matrix.js';
 import { countWorld } from '../helpers/sandbox-world.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
@@ -66,7 +67,9 @@ async function expectExactWorld(cwd: string): Promise<void> {
 /** Mutating calls a clean run makes (each crash point below is one of them). */
 let cleanCalls = 0;
 
-describe('the sandbox reliability harness', () => {
+// Every test has its own workspace: they run concurrently (two cores), with a longer timeout
+// for a busy machine.
+describe.concurrent('the sandbox reliability harness', { timeout: 180_000 }, () => {
   it('a clean run creates exactly the expected resources, waits in simulated time, and audits every mutating call', async () => {
     const cwd = workspace();
     const result = await run(cwd);
@@ -93,9 +96,12 @@ describe('the sandbox reliability harness', () => {
   // crashes (a crash, a resume that crashes again after its own Nth call, a final resume).
   const single = Array.from({ length: 12 }, (_, i) => [i + 1]);
   const double = [1, 3, 5, 7, 9, 11].flatMap((first) => [1, 4].map((second) => [first, second]));
+  // All 24 under `npm run test:crash`; under `npm test` a random 3 singles and 3 doubles
+  // (test/helpers/crash-matrix.ts).
+  const crashes = crashMatrix('sandbox-reliability', [single, double], [3, 3]);
 
-  it.concurrent.each([...single, ...double].map((points) => [points.join(' then '), points] as const))(
-    'kill -9 after mutating call %s, resume → exactly one of everything',
+  it.each(crashes.points.map((points) => [points.join(' then '), points] as const))(
+    `kill -9 after mutating call %s, resume → exactly one of everything (${crashes.label})`,
     async (_label, points) => {
       const cwd = workspace();
       let crashes = 0;
@@ -143,7 +149,7 @@ describe('the sandbox reliability harness', () => {
   });
 });
 
-describe('permission errors', () => {
+describe.concurrent('permission errors', { timeout: 180_000 }, () => {
   it('an AccessDenied-style failure points at `promigrate iam-policy` and resumes after', async () => {
     const cwd = workspace();
     const denied = await run(cwd, { PROMIGRATE_SANDBOX_FAIL: 'CreateVpc:1:UnauthorizedOperation' });
@@ -154,7 +160,7 @@ describe('permission errors', () => {
   });
 });
 
-describe('plan mode against the sandbox', () => {
+describe.concurrent('plan mode against the sandbox', { timeout: 180_000 }, () => {
   it('refuses a mutating AWS call made during --dry-run before it leaves the process', async () => {
     const cwd = workspace();
     const result = await runCli(['plan'], { cwd, env: { PROMIGRATE_EXTRA_STEPS: STEPS, PROMIGRATE_BUILTIN_STEPS: 'none', HARNESS_PLAN_MUTATES: '1' } });
