@@ -11,6 +11,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two files at a time on two cores: most test time is spent waiting on child CLIs and
+    // database servers. Tests that change a server's global settings start their own server.
+    poolOptions: { forks: { minForks: 1, maxForks: 2 } },
     // The default output, then the slowest files (test/setup/slowest-files-reporter.ts).
     reporters: ['default', './test/setup/slowest-files-reporter.ts'],
   },

@@ -5,12 +5,15 @@ import { acceptRisks, riskIds } from '../engine/risks.js';
 import { runSteps } from '../engine/runner.js';
 import { StepFailedError } from '../errors.js';
 import { loadSteps } from '../steps/index.js';
+import { loadConfig } from '../config/load.js';
 import { BlockersFoundError } from '../steps/assess/index.js';
 import { assessReportPaths, readAssessReport, type AssessReport } from '../reports/assess.js';
 import type { Effects } from '../engine/effects.js';
 import type { IoHost } from '../ui/io-host.js';
 
 const assess: CommandHandler = async ({ globals, options, io }) => {
+  // The config first: a config error is reported without loading the steps (and the AWS SDK they import).
+  const loaded = await loadConfig(globals.config);
   const ordered = orderSteps(await loadSteps());
   const step = ordered.find((s) => s.id === 'assess')!;
   let blocked: BlockersFoundError | undefined;
@@ -30,7 +33,7 @@ const assess: CommandHandler = async ({ globals, options, io }) => {
     const assessed = readAssessReport(session.store.stateDir, { neededBy: 'the summary and the fix script are made from it' });
     if (options.fixScript !== undefined) await writeFixScript(session.effects, assessed, fixScriptPath(options.fixScript, globals.stateDir), io);
     return assessed;
-  });
+  }, { config: loaded });
   if (!report) return 0;
 
   const { renderAssessSummary } = await import('../ui/assess-view.js');

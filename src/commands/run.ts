@@ -4,9 +4,12 @@ import { orderSteps, selectSteps, type Selection } from '../engine/registry.js';
 import { runSteps, type RunReport } from '../engine/runner.js';
 import { acceptRisks, riskIds } from '../engine/risks.js';
 import { loadSteps } from '../steps/index.js';
+import { loadConfig } from '../config/load.js';
 
 /** `promigrate run` and `promigrate plan` (= run --dry-run) share this. */
 export async function runCommand({ globals, options, io }: CommandArgs, name: string): Promise<number> {
+  // The config first: a config error is reported without loading the steps (and the AWS SDK they import).
+  const loaded = await loadConfig(globals.config);
   const ordered = orderSteps(await loadSteps());
   const selection: Selection = {
     ...(typeof options.from === 'string' ? { from: options.from } : {}),
@@ -17,7 +20,7 @@ export async function runCommand({ globals, options, io }: CommandArgs, name: st
   const report = await withSession(globals, io, name, async (session) => {
     if (!globals.dryRun) await acceptRisks(session.store, riskIds(options.acceptRisk));
     return runSteps(session, ordered, selected);
-  });
+  }, { config: loaded });
   io.result(report, () => summary(report));
   return 0;
 }

@@ -3,6 +3,7 @@ import { withSession } from '../engine/session.js';
 import { orderSteps } from '../engine/registry.js';
 import { runSteps, type RunReport, type StepReport } from '../engine/runner.js';
 import { loadSteps } from '../steps/index.js';
+import { loadConfig } from '../config/load.js';
 
 /**
  * `promigrate provision` (and the other step commands): run that one step — again if it
@@ -10,13 +11,15 @@ import { loadSteps } from '../steps/index.js';
  * depends on are done. With --dry-run: its plan only.
  */
 export async function runStepCommand({ globals, io, options }: CommandArgs, stepId: string): Promise<RunReport> {
+  // The config first: a config error is reported without loading the steps (and the AWS SDK they import).
+  const loaded = await loadConfig(globals.config);
   const ordered = orderSteps(await loadSteps());
   const step = ordered.find((s) => s.id === stepId);
   if (!step) throw new Error(`internal error: no step ${stepId}`);
   const report = await withSession(globals, io, stepId, async (session) => {
     session.stepOptions = { [stepId]: options };
     return runSteps(session, ordered, [step], { rerun: new Set([stepId]) });
-  });
+  }, { config: loaded });
   io.result(report, () => summarise(report.steps[0], globals.dryRun, stepId));
   return report;
 }
