@@ -8,19 +8,13 @@
  * draw from the same seed.
  */
 import { inject } from 'vitest';
+import { mulberry32 } from '../../src/aws/sandbox/faults.js';
 
-/** mulberry32 over a 32-bit hash of `seed:name`. */
+/** The sandbox's mulberry32, seeded with a 32-bit FNV-1a hash of `seed:name`. */
 function rng(seed: number, name: string): () => number {
   let h = 2166136261 ^ seed;
   for (const c of `${seed}:${name}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(h >>> 0);
 }
 
 /** `k` of `items` drawn uniformly without replacement (partial Fisher–Yates), in their original order. */
