@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import type { MigrationConfig } from '../config/schema.js';
 import type { ResourceTask } from '../engine/resources/task.js';
 import type { Step } from '../engine/step.js';
+import { ASSESS, CUTOVER, PROVISION, SYNC, VERIFY, type StepAbout } from './catalog.js';
 
 /**
  * The built-in steps, in the order they run. `PROMIGRATE_BUILTIN_STEPS=none` leaves them
@@ -11,14 +12,33 @@ import type { Step } from '../engine/step.js';
  */
 async function builtInSteps(): Promise<Step[]> {
   if (process.env.PROMIGRATE_BUILTIN_STEPS === 'none') return [];
-  const [{ assessStep }, { provisionStep }, { syncStep }, { cutoverStep }, { verifyStep }] = await Promise.all([
-    import('./assess/index.js'),
-    import('./provision/index.js'),
-    import('./sync/index.js'),
-    import('./cutover/index.js'),
-    import('./verify/index.js'),
-  ]);
-  return [assessStep, provisionStep, syncStep, cutoverStep, verifyStep];
+  return [
+    lazyStep(ASSESS, async () => (await import('./assess/index.js')).assessStep),
+    lazyStep(PROVISION, async () => (await import('./provision/index.js')).provisionStep),
+    lazyStep(SYNC, async () => (await import('./sync/index.js')).syncStep),
+    lazyStep(CUTOVER, async () => (await import('./cutover/index.js')).cutoverStep),
+    lazyStep(VERIFY, async () => (await import('./verify/index.js')).verifyStep),
+  ];
+}
+
+/**
+ * A step whose code is imported on its first call; the loaded step must be the one described.
+ * (No built-in step has the optional `rollback`; one that gains it must be forwarded here.)
+ */
+export function lazyStep(about: StepAbout, load: () => Promise<Step>): Step {
+  let loading: Promise<Step> | undefined;
+  const step = (): Promise<Step> =>
+    (loading ??= load().then((loaded) => {
+      const same = loaded.id === about.id && loaded.title === about.title && loaded.dependsOn.join() === about.dependsOn.join();
+      if (!same) throw new Error(`internal error: step ${about.id} is not what steps/catalog.ts says it is`);
+      return loaded;
+    }));
+  return {
+    ...about,
+    plan: async (ctx) => (await step()).plan(ctx),
+    apply: async (ctx) => (await step()).apply(ctx),
+    check: async (ctx) => (await step()).check(ctx),
+  };
 }
 
 /**

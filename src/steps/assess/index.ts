@@ -10,6 +10,7 @@ import type { Finding } from './finding.js';
 import { awsPreflight } from './preflight.js';
 import { buildAssessReport } from './report.js';
 import { assessReportPaths, type AssessReport } from '../../reports/assess.js';
+import { ASSESS } from '../catalog.js';
 
 /** The step found blockers the operator has not accepted: fix them, or --accept-risk. */
 export class BlockersFoundError extends PromigrateError {
@@ -81,9 +82,7 @@ async function writeReports(stateDir: string, report: AssessReport): Promise<Ret
 }
 
 export const assessStep: Step = {
-  id: 'assess',
-  title: 'know the source before touching AWS',
-  dependsOn: [],
+  ...ASSESS,
   async plan(ctx): Promise<PlannedChange[]> {
     const { source } = ctx.config;
     return [

@@ -18,6 +18,7 @@ import { currentSets, openScope, type RecordScope } from '../../aws/route53/reco
 import { planSwitch, runSwitch, savedSwitch, SwitchCheckFailed } from './switch.js';
 import { allTableStatistics } from '../../aws/dms/describe.js';
 import { interpretTables } from '../../aws/dms/task-status.js';
+import { CUTOVER } from '../catalog.js';
 
 export class GateNotMetError extends PromigrateError {
   constructor(failed: string[]) {
@@ -115,9 +116,7 @@ export async function prepareOnly(ctx: StepContext): Promise<{ expiresAt: number
 }
 
 export const cutoverStep: Step = {
-  id: 'cutover',
-  title: 'switch DNS (Route 53) to the new stack, gated, with an exact way back',
-  dependsOn: ['sync'],
+  ...CUTOVER,
 
   async plan(ctx): Promise<PlannedChange[]> {
     const s = await openScope(ctx.config, ctx.aws.route53);

@@ -4,6 +4,7 @@ import { taskContext } from '../../engine/resources/context.js';
 import { graphHooks } from '../../engine/resources/record.js';
 import type { FoundResource, ResourceTask } from '../../engine/resources/task.js';
 import { provisionTasks } from './tasks.js';
+import { PROVISION } from '../catalog.js';
 
 function tasksFor(ctx: StepContext): ResourceTask[] {
   return provisionTasks(ctx.config).filter((task) => task.enabled?.(ctx.config) ?? true);
@@ -11,9 +12,7 @@ function tasksFor(ctx: StepContext): ResourceTask[] {
 
 /** The landing zone: network, security groups, optional bastion, RDS, DMS infrastructure. */
 export const provisionStep: Step = {
-  id: 'provision',
-  title: 'build the AWS landing zone: private two-AZ network, RDS, DMS replication instance',
-  dependsOn: ['assess'],
+  ...PROVISION,
 
   async plan(ctx): Promise<PlannedChange[]> {
     const tasks = tasksFor(ctx);

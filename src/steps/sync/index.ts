@@ -19,6 +19,7 @@ import { monitorTask, POLL_MS, type SyncSample } from './monitor.js';
 import { sampleData, sampleText } from './progress.js';
 import { buildTaskSettings } from './settings.js';
 import { REPLICATION_TASK, definitionDrift, findTask, reconcileTask, replicationTaskTask, taskId, taskInput, type TaskDefinition } from './task.js';
+import { SYNC } from '../catalog.js';
 
 /** Sync's tasks stand on provision's resources (the replication instance, the RDS instance). */
 const STANDS_ON_PROVISION: TaskContextOptions = { fallbackOutputsFrom: ['provision'] };
@@ -137,9 +138,7 @@ function reporter(ctx: StepContext) {
 }
 
 export const syncStep: Step = {
-  id: 'sync',
-  title: 'replicate with AWS DMS: full load, then CDC until cutover',
-  dependsOn: ['provision'],
+  ...SYNC,
 
   async plan(ctx): Promise<PlannedChange[]> {
     // Planned before assess has run (`promigrate plan` on a new project): the definition

@@ -15,6 +15,7 @@ import { checkDns } from './dns.js';
 import { checkHttp } from './http.js';
 import { verdictOf } from './report.js';
 import { VERIFY_REPORT_VERSION, verifyReportPaths, type VerifyReport } from '../../reports/verify.js';
+import { VERIFY } from '../catalog.js';
 
 
 export class NotVerifiedError extends PromigrateError {
@@ -95,9 +96,7 @@ export async function runVerification(ctx: StepContext, opts: VerifyOptions): Pr
 }
 
 export const verifyStep: Step = {
-  id: 'verify',
-  title: 'prove it: data compared table by table, DNS, the app, and a report to sign',
-  dependsOn: ['cutover'],
+  ...VERIFY,
 
   async plan(ctx): Promise<PlannedChange[]> {
     const opts = verifyOptionsOf(ctx);
