@@ -31,7 +31,7 @@ let healthyRequests = Number.POSITIVE_INFINITY;
 let requests = 0;
 let base: string;
 
-function config(dns: string): string {
+function config(dns: string, freeze = { user: server.adminUser, passwordEnv: 'ADMIN_PW' }): string {
   return `project:
   name: ${PROJECT}
 aws:
@@ -43,8 +43,8 @@ source:
   user: dms_cut
   databases: [shop]
   passwordEnv: SRC_PW
-  freezeUser: ${server.adminUser}
-  freezePasswordEnv: ADMIN_PW
+  freezeUser: ${freeze.user}
+  freezePasswordEnv: ${freeze.passwordEnv}
   tls: { mode: disable }
 target:
   engine: mariadb
@@ -100,12 +100,16 @@ async function addApexRecord(cwd: string): Promise<void> {
   }
 }
 
-function workspace(dns: string): string {
+function workspace(dns: string, freeze?: Parameters<typeof config>[1]): string {
   const cwd = tempDir();
   cpSync(base, cwd, { recursive: true });
-  writeFileSync(join(cwd, 'promigrate.yaml'), config(dns));
+  writeFileSync(join(cwd, 'promigrate.yaml'), config(dns, freeze));
   return cwd;
 }
+
+interface DbLine { step?: string; operation: string; params?: { source?: string; statements?: string[]; lifted?: boolean }; outcome: string; error?: string; callId?: string }
+/** The audit lines of database writes (the freeze and its undo are audited like AWS calls). */
+const dbLines = (cwd: string): DbLine[] => (audit(cwd) as unknown as DbLine[]).filter((e) => e.operation.startsWith('db:'));
 
 beforeAll(async () => {
   app = createServer((_req, res) => {
@@ -253,15 +257,42 @@ describe('promigrate cutover (sandbox)', () => {
       expect(r.stdout + r.stderr).toContain('The source now refuses writes');
       await expect(appConn.query('INSERT INTO orders (amount) VALUES (1)')).rejects.toThrow(/read-only|READ.ONLY/i);
       expect(stateOf(cwd).steps.cutover.checkpoints.freeze.record.set).toEqual(['read_only']);
+      const [frozen, ...rest] = dbLines(cwd);
+      expect(rest).toEqual([]);
+      expect(frozen).toMatchObject({ step: 'cutover', operation: 'db:source:freeze-writes', outcome: 'ok' });
+      expect(frozen!.params!.source).toBe(`source database ${server.adminUser}@127.0.0.1:${server.port}/shop`);
+      expect(frozen!.params!.statements).toEqual(['SET SESSION lock_wait_timeout = 30', 'SET GLOBAL read_only = ON']);
+      expect(frozen!.callId).toMatch(/^[0-9a-f-]{36}$/);
 
       const back = await cli(cwd, ['rollback', '--yes']);
       expect(back.code, back.stderr).toBe(0);
       expect(back.stdout + back.stderr).toContain('the source accepts writes again');
       await appConn.query('INSERT INTO orders (amount) VALUES (1)');
+      const lines = dbLines(cwd);
+      expect(lines.map((e) => e.operation)).toEqual(['db:source:freeze-writes', 'db:source:unfreeze-writes']);
+      expect(lines[1]).toMatchObject({ step: 'cutover', outcome: 'ok', params: { statements: ['SET GLOBAL read_only = OFF'], lifted: true } });
+      expect(auditText(cwd)).not.toContain(server.adminPassword);
+      expect(auditText(cwd)).not.toContain(SRC_PASSWORD);
+      expect(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8')).not.toContain(server.adminPassword);
     } finally {
       await admin.query('SET GLOBAL read_only = OFF');
       await appConn.end();
     }
+  });
+
+  it('--freeze-writes that the server refuses: an audit error line (what was attempted, and why), nothing frozen', async () => {
+    // The migration user may not SET GLOBAL: the freeze fails before anything was frozen.
+    const cwd = workspace(SIMPLE, { user: 'dms_cut', passwordEnv: 'SRC_PW' });
+    const r = await cli(cwd, ['cutover', '--yes', '--freeze-writes', '--ignore-ttl']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('may not set read_only');
+    const lines = dbLines(cwd);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ operation: 'db:source:freeze-writes', outcome: 'error', params: { statements: ['SET SESSION lock_wait_timeout = 30', 'SET GLOBAL read_only = ON'] } });
+    expect(lines[0]!.error).toMatch(/may not set read_only/);
+    expect(auditText(cwd)).not.toContain(SRC_PASSWORD);
+    const [[row]] = (await admin.query('SELECT @@GLOBAL.read_only AS ro')) as unknown as [[{ ro: number }]];
+    expect(row.ro).toBe(0);
   });
 
   it('a new name (dns.createIfMissing) aliased to an endpoint promigrate cannot derive (dns.aliasHostedZoneId): created, then deleted by rollback', async () => {
