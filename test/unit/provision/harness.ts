@@ -24,7 +24,9 @@ import type { StepContext } from '../../../src/engine/step.js';
 import { STATE_SCHEMA_VERSION, type StateFile } from '../../../src/state/types.js';
 import type { IoHost } from '../../../src/ui/io-host.js';
 import { taskContext } from '../../../src/engine/resources/context.js';
-import { applyGraph, runGraph } from '../../../src/engine/resources/graph.js';
+import { destroyResources, destroyTargets } from '../../../src/engine/resources/destroy.js';
+import { applyGraph } from '../../../src/engine/resources/graph.js';
+import { graphHooks } from '../../../src/engine/resources/record.js';
 import type { FoundResource, ResourceTask, TaskContext } from '../../../src/engine/resources/task.js';
 import { TestIoHost } from '../../helpers/test-io-host.js';
 
@@ -142,58 +144,20 @@ export function makeTaskContext(opts: HarnessOptions): Harness {
 export const enabledTasks = (tasks: ResourceTask[], config: MigrationConfig): ResourceTask[] =>
   tasks.filter((task) => task.enabled?.(config) ?? true);
 
-/** applyGraph with the provision step's hooks: every resource recorded in state at once. */
+/** applyGraph with the provision step's own hooks: every resource recorded in state at once. */
 export async function applyTasks(h: Harness, tasks: ResourceTask[]): Promise<Map<string, FoundResource>> {
-  const { step } = h;
-  return applyGraph(enabledTasks(tasks, h.config), h.t, {
-    now: () => step.clock.now(),
-    record: async (task, resource) => {
-      h.found.set(task.key, resource);
-      if (step.resource(task.key)?.id !== resource.id) {
-        await step.recordResource(task.key, {
-          type: task.type,
-          id: resource.id,
-          ...(resource.arn ? { arn: resource.arn } : {}),
-          region: step.aws.region,
-          ...(resource.adopted ? { adopted: true } : {}),
-        });
-      }
-      const resources = { ...((step.self().outputs.resources ?? {}) as Record<string, unknown>) };
-      resources[task.key] = { id: resource.id, ...(resource.arn ? { arn: resource.arn } : {}), ...resource.outputs };
-      await step.setOutputs({ resources });
-    },
-    progress: () => undefined,
-  });
+  return applyGraph(enabledTasks(tasks, h.config), h.t, graphHooks(h.step, 'provision.resource', h.found));
 }
 
 /**
- * Destroy as the engine does it: every non-adopted resource from state plus every one
- * findAll() sweeps up, deleted in reverse dependency order. Returns the ids destroyed.
+ * Destroy as the engine does it (destroyTargets + destroyResources): every non-adopted
+ * resource from state plus every one findAll() sweeps up, deleted in reverse dependency
+ * order. Returns the ids destroyed.
  */
 export async function destroyTasks(h: Harness, tasks: ResourceTask[]): Promise<string[]> {
-  const { step, t } = h;
-  const targets = new Map<string, Set<string>>();
-  for (const task of tasks) {
-    const ids = new Set<string>();
-    const recorded = step.resource(task.key);
-    if (recorded && !recorded.adopted) ids.add(recorded.id);
-    for (const f of (await task.findAll?.(t)) ?? []) if (!f.adopted) ids.add(f.id);
-    targets.set(task.key, ids);
-  }
-  const dependents = new Map<string, string[]>(tasks.map((task) => [task.key, []]));
-  for (const task of tasks) for (const dep of task.dependsOn) dependents.get(dep)?.push(task.key);
-  const destroyed: string[] = [];
-  await runGraph(
-    tasks.map((task) => ({ key: task.key, dependsOn: dependents.get(task.key) ?? [], task })),
-    async ({ task }) => {
-      for (const id of targets.get(task.key) ?? []) {
-        await task.destroy!(t, id);
-        destroyed.push(id);
-        if (step.resource(task.key)?.id === id) await step.forgetResource(task.key);
-      }
-    },
-  );
-  return destroyed;
+  const targets = await destroyTargets(h.t, tasks);
+  await destroyResources(h.t, tasks, targets);
+  return targets.map((x) => x.id);
 }
 
 /** Thrown by `crashAfter` clients: stands for the process dying at that point. */
