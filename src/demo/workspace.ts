@@ -76,26 +76,28 @@ export function savePorts(ws: DemoWorkspace, ports: DemoPorts): void {
   writeFileSync(path, `${JSON.stringify({ ...marker, ports }, null, 2)}\n`);
 }
 
-/** `port` when it can be bound on 127.0.0.1 now, else 0 (any free port). */
-export function portIfFree(port: number | undefined): Promise<number> {
-  if (!port) return Promise.resolve(0);
+/** The port bound when listening on `port` of 127.0.0.1 now (0: any), or undefined when it is taken. */
+function probePort(port: number): Promise<number | undefined> {
   return new Promise((done) => {
     const probe = createServer();
-    probe.once('error', () => done(0));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => done(port)));
+    probe.once('error', () => done(undefined));
+    probe.listen(port, '127.0.0.1', () => {
+      const bound = (probe.address() as { port: number }).port;
+      probe.close(() => done(bound));
+    });
   });
 }
 
+/** `port` when it can be bound on 127.0.0.1 now, else 0 (any free port). */
+export async function portIfFree(port: number | undefined): Promise<number> {
+  return port ? ((await probePort(port)) ?? 0) : 0;
+}
+
 /** A port free on 127.0.0.1 now (for a plan: nothing is started on it). */
-export function anyFreePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
+export async function anyFreePort(): Promise<number> {
+  const port = await probePort(0);
+  if (port === undefined) throw new Error('internal error: no free port on 127.0.0.1');
+  return port;
 }
 
 const HEAD = `project:
