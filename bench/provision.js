@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { parseConfigText } from '../dist/config/load.js';
 import { openAwsRuntime } from '../dist/aws/runtime.js';
 import { createStepContext } from '../dist/engine/context.js';
+import { createEffects } from '../dist/engine/effects.js';
 import { applyGraph } from '../dist/engine/resources/graph.js';
 import { taskContext } from '../dist/engine/resources/context.js';
 import { provisionTasks } from '../dist/steps/provision/tasks.js';
@@ -39,7 +40,7 @@ export async function benchProvision() {
     const aws = await openAwsRuntime({ config, stateDir, dryRun: false, warn: () => undefined });
     const sink = { write: () => true };
     const io = new PlainIoHost({ streams: { stdin: process.stdin, stdout: sink, stderr: sink }, assumeYes: true, verbose: false });
-    const ctx = createStepContext({ project: 'bench', config, configPath: 'bench.yaml', store: memoryStore(stateDir), io, clock: aws.clock, aws, dryRun: false, signal: new AbortController().signal }, 'provision');
+    const ctx = createStepContext({ project: 'bench', config, configPath: 'bench.yaml', store: memoryStore(stateDir), io, clock: aws.clock, aws, dryRun: false, effects: createEffects({ planMode: false, stateDir }), signal: new AbortController().signal }, 'provision');
     const tasks = provisionTasks(config).filter((t) => t.enabled?.(config) ?? true);
     const span = new Map();
     const start = aws.clock.now();
