@@ -90,6 +90,16 @@ const sourceSchema = z
         path: ['passwordEnv'],
       });
     }
+    // A DMS PostgreSQL endpoint names one database, and so does everything built on it (the
+    // task, the target schema, verify): several would be migrated only in part. Refused
+    // rather than silently narrowed to the first; one project per database migrates them all.
+    if (v.engine === 'postgres' && v.databases.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['databases'],
+        message: `lists ${v.databases.length} PostgreSQL databases, but a project migrates one (a DMS PostgreSQL endpoint reads one database): keep one here and make a project (its own config and state dir) for each of the others`,
+      });
+    }
   })
   .transform((v) => ({ ...v, port: v.port ?? DEFAULT_PORT[v.engine] }));
 

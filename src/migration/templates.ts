@@ -43,7 +43,7 @@ export function templatesDir(from: string | URL = import.meta.url): string {
   return join(findPackageRoot(from), 'templates');
 }
 
-/** The file a template lives in, e.g. `templates/dms/task-settings.v1.json`. */
+/** The file a template lives in, e.g. `templates/dms/task-settings.v2.json`. */
 export function templatePath(name: string, version: number, dir: string = templatesDir()): string {
   if (!NAME.test(name)) throw new Error(`promigrate: invalid template name ${JSON.stringify(name)}`);
   if (!Number.isInteger(version) || version < 1) throw new Error(`promigrate: invalid template version ${version}`);

@@ -3,6 +3,7 @@
  * HTML page (inline CSS and SVG, no external assets), and the wording the terminal summary shares.
  */
 import type { TableResult } from '../db/compare/types.js';
+import { describeDifference } from '../db/schema/compare.js';
 import type { VerifyReport } from './verify.js';
 
 export const n = (x: number) => x.toLocaleString('en-US');
@@ -33,6 +34,17 @@ export function renderVerifyMarkdown(r: VerifyReport): string {
     const notes = [...r.data.notes, ...r.data.tables.flatMap((t) => t.notes.map((x) => `${t.schema}.${t.table}: ${x}`))];
     if (notes.length) out.push('', '### Notes', '', ...notes.map((x) => `- ${x}`));
     out.push('');
+  }
+  if (r.schema) {
+    out.push('## Schema', '');
+    const x = r.schema;
+    if (x.skipped) out.push(`Not compared: ${x.skipped}.`, '');
+    else {
+      out.push(`${x.tables} table(s), ${x.objects} view(s)/routine(s)/trigger(s)/event(s), ${x.sequences} sequence(s)/AUTO_INCREMENT counter(s): ${x.differences.length ? `${x.differences.length} difference(s)` : 'identical'}.`, '');
+      out.push(...x.differences.map((d) => `- ${describeDifference(d)}`));
+      if (x.pendingCutover.length) out.push('', '### Built at cutover (not yet)', '', ...x.pendingCutover.map((d) => `- ${describeDifference(d)}`));
+      out.push('');
+    }
   }
   if (r.dns) {
     out.push('## DNS', '', `- Route 53: ${r.dns.record} → ${r.dns.route53.recordSets.join('; ') || '(no record)'} ${r.dns.route53.ok ? '✓' : '✗'}`);
@@ -111,6 +123,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}tr.diff td{background:
 ${r.problems.length ? list(r.problems) : ''}
 <p class="meta">Generated ${esc(r.generatedAt)} by promigrate ${esc(r.toolVersion)} · config ${esc(r.configHash.slice(0, 12))} · scope ${r.scope} · took ${ms(r.timings.totalMs)}</p>
 ${section('Data', r.data.skipped ? `<p>Not compared: ${esc(r.data.skipped)}.</p>` : `<p>${esc(r.data.source ?? '')} ↔ ${esc(r.data.target ?? '')}: <b>${r.data.identical} of ${r.data.tables.length}</b> table(s) identical.</p>${chart(r.data.tables)}<table><thead><tr><th>table</th><th>status</th><th>rows source</th><th>rows target</th><th>chunks</th><th>mismatches (first keys)</th><th>time</th></tr></thead><tbody>${tableRows}</tbody></table>${r.data.notes.length ? list(r.data.notes) : ''}`)}
+${r.schema ? section('Schema', mdSection('Schema')) : ''}
 ${r.dns ? section('DNS', mdSection('DNS')) : ''}
 ${r.http ? section('HTTP', mdSection('HTTP')) : ''}
 ${r.dms ? section('AWS DMS', r.dms.skipped ? `<p>${esc(r.dms.skipped)}</p>` : `<p>Task ${esc(r.dms.task?.id ?? '')}: ${esc(r.dms.task?.status ?? '')}</p><table><thead><tr><th>table</th><th>state</th><th>full-load rows</th><th>validation</th></tr></thead><tbody>${r.dms.tables.map((t) => `<tr><td>${esc(`${t.schema}.${t.table}`)}</td><td>${esc(t.state)}</td><td class="num">${n(t.rowsLoaded)}</td><td>${esc(t.validation.state)}</td></tr>`).join('')}</tbody></table>`) : ''}

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { TableView } from '../aws/dms/task-status.js';
 import type { TableResult } from '../db/compare/types.js';
+import type { SchemaDifference } from '../db/schema/compare.js';
 import type { SmokeTestResult } from '../http/smoke.js';
 import { statePaths } from '../state/paths.js';
 import { readReportJson } from './read-json.js';
@@ -36,10 +37,24 @@ export interface VerifyReport {
     resumedTables: number;
     notes: string[];
   };
+  schema?: SchemaResult;
   dns?: DnsResult;
   http?: HttpResult;
   dms?: DmsResult;
   timings: { startedAt: string; finishedAt: string; totalMs: number };
+}
+
+/** Source schema against target schema (db/schema/compare.ts). */
+export interface SchemaResult {
+  skipped?: string;
+  tables: number;
+  objects: number;
+  sequences: number;
+  /** Differences that make the target unlike the source. */
+  differences: SchemaDifference[];
+  /** What only cutover builds (foreign keys, triggers, events, positions) and cutover has not built yet. */
+  pendingCutover: SchemaDifference[];
+  ok: boolean;
 }
 
 export interface DnsResult {
@@ -104,6 +119,12 @@ const verifyReportSchema = z.looseObject({
     resumedTables: count,
     notes: z.array(z.string()),
   }),
+  schema: z.looseObject({
+    ok: z.boolean(),
+    skipped: z.string().optional(),
+    differences: z.array(z.looseObject({ object: z.string(), problem: z.string() })),
+    pendingCutover: z.array(z.looseObject({ object: z.string(), problem: z.string() })),
+  }).optional(),
   dns: z.looseObject({ ok: z.boolean(), record: z.string(), route53: z.looseObject({ ok: z.boolean(), recordSets: z.array(z.string()) }), authoritative: check, publicResolver: check }).optional(),
   http: z.looseObject({ ok: z.boolean(), skipped: z.string().optional(), viaDns: smoke.optional(), atTarget: smoke.optional() }).optional(),
   dms: z.looseObject({ ok: z.boolean(), validationFailed: count, validationPending: count }).optional(),

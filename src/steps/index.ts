@@ -78,5 +78,5 @@ export async function loadSteps(): Promise<Step[]> {
  */
 export async function sweepTasks(config: MigrationConfig): Promise<ResourceTask[]> {
   const [{ provisionSweepTasks }, { syncSweepTasks }] = await Promise.all([import('./provision/sweep.js'), import('./sync/sweep.js')]);
-  return [...provisionSweepTasks(config), ...syncSweepTasks()];
+  return [...provisionSweepTasks(config), ...syncSweepTasks(config)];
 }

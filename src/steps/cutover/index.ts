@@ -19,6 +19,9 @@ import { planSwitch, runSwitch, savedSwitch, SwitchCheckFailed } from './switch.
 import { allTableStatistics } from '../../aws/dms/describe.js';
 import { interpretTables } from '../../aws/dms/task-status.js';
 import { CUTOVER } from '../catalog.js';
+import type { Inventory } from '../../db/types.js';
+import { readAssessReport } from '../../reports/assess.js';
+import { checkpointName, phaseSummary, planSchemaPhase, runSchemaPhase } from '../../migration/target-schema.js';
 
 export class GateNotMetError extends PromigrateError {
   constructor(failed: string[]) {
@@ -109,6 +112,29 @@ async function unfreezeBeforeSwitch<T>(ctx: StepContext, run: () => Promise<T>):
   }
 }
 
+/** The assessed inventory, when assess has run (the schema phases select tables from it). */
+function inventoryOf(ctx: StepContext): Inventory | undefined {
+  return ctx.state().steps.assess?.status === 'done' ? readAssessReport(ctx.stateDir, SCHEMA_PURPOSE).inventory : undefined;
+}
+
+const SCHEMA_PURPOSE = { neededBy: 'the target schema is built for the tables sync replicates', then: 're-run `promigrate cutover`' } as const;
+
+/**
+ * What only cutover can add to the target: foreign keys, triggers and events (earlier they
+ * would fire on, or reject, replicated rows), then the sequence and AUTO_INCREMENT positions
+ * of the source as it stands now — frozen, with --freeze-writes. Once: positions set after
+ * the application has written to the target must never be moved back.
+ */
+async function finishTargetSchema(ctx: StepContext): Promise<void> {
+  const inventory = inventoryOf(ctx);
+  if (!inventory) return;
+  if (ctx.options.freezeWrites !== true && !ctx.getCheckpoint(checkpointName('cutover'))) {
+    ctx.io.notify({ level: 'warn', code: 'cutover.schema.positions', message: 'Sequence and AUTO_INCREMENT positions are read from a source that still accepts writes (no --freeze-writes): rows written after this moment can collide on the target; use --freeze-writes for an exact position.' });
+  }
+  const outcome = await runSchemaPhase(ctx, inventory, 'cutover', { once: true });
+  ctx.io.notify({ level: 'info', code: 'cutover.schema', message: phaseSummary(outcome), data: { applied: outcome.applied.map((x) => x.id), present: outcome.present, ...(outcome.skipped ? { skipped: outcome.skipped } : {}) } });
+}
+
 export async function prepareOnly(ctx: StepContext): Promise<{ expiresAt: number; image: number }> {
   const s = await openScope(ctx.config, ctx.aws.route53);
   const cp = await prepare(ctx, s);
@@ -132,6 +158,7 @@ export const cutoverStep: Step = {
       const f = planFreeze(ctx.config);
       changes.push({ action: 'call', target: 'source.freeze', description: `after confirmation, freeze writes on the source, then wait until CDC has applied the last writes: ${f.statements.join('; ')}`, details: { notes: f.notes } });
     }
+    changes.push(...(await planSchemaPhase(ctx, inventoryOf(ctx), 'cutover', 'after the confirmation (and the freeze), before the switch: foreign keys, triggers, events, then sequence/AUTO_INCREMENT positions from the source')));
     const listed = await currentSets(s);
     // The switch is planned against the record as it will be after the TTL lowering.
     const sw = planSwitch(s, prep.ttlBatch ? applyChanges(listed, prep.ttlBatch.Changes ?? []) : listed);
@@ -169,6 +196,7 @@ export const cutoverStep: Step = {
         await drain(ctx);
       }
       await confirmSwitch(ctx, s);
+      await finishTargetSchema(ctx);
     });
     let result;
     try {

@@ -67,8 +67,23 @@ export function instanceParams(t: TaskContext): InstanceParams {
     DBParameterGroupName: t.id('db.parameter-group'),
     VpcSecurityGroupIds: [t.id('sg.db')],
     MasterUsername: target.masterUsername,
+    ...initialDatabase(t.config),
     Tags: t.tags(DB_INSTANCE, id),
   };
+}
+
+/**
+ * RDS for PostgreSQL holds only `postgres` unless DBName names another database to create
+ * (CreateDBInstance API reference, DBName: "1 to 63 letters, numbers, or underscores. Must
+ * begin with a letter"). The source's database is created there, so the DMS target endpoint
+ * has it from the start; a name RDS refuses is created by sync's schema phase instead.
+ * MySQL/MariaDB databases (one per source database, with its character set) always come
+ * from the schema phase: DBName would create only one, with the server's default charset.
+ */
+export function initialDatabase(config: MigrationConfig): Pick<CreateDBInstanceCommandInput, 'DBName'> {
+  if (config.target.engine !== 'postgres') return {};
+  const name = config.source.databases[0]!;
+  return name !== 'postgres' && /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(name) ? { DBName: name } : {};
 }
 
 /** Where the master password comes from, as a plan shows it. */

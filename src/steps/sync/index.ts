@@ -14,6 +14,8 @@ import { estimatedRows, readAssessment, type Assessment } from './assessment.js'
 import { SOURCE_ENDPOINT, TARGET_ENDPOINT, endpointTasks, sourceEndpointParams, targetEndpointParams, optionsFromConfig } from './endpoints.js';
 import { describeTask } from '../../aws/dms/describe.js';
 import { chooseStartType, hasEverStarted, startTask, stopTask, type StartType } from './lifecycle.js';
+import { normalizeStopReason } from '../../aws/dms/task-status.js';
+import { phaseSummary, planSchemaPhase, runSchemaPhase } from '../../migration/target-schema.js';
 import { buildTableMappings } from '../../migration/table-mappings.js';
 import { monitorTask, POLL_MS, type SyncSample } from './monitor.js';
 import { sampleData, sampleText } from './progress.js';
@@ -113,6 +115,16 @@ async function start(ctx: StepContext, dms: DatabaseMigrationServiceClient, arn:
   return type;
 }
 
+const isPausedAfterFullLoad = (task: ReplicationTask): boolean =>
+  task.Status === 'stopped' && normalizeStopReason(task.StopReason) === 'STOPPED_AFTER_FULL_LOAD';
+
+async function schemaPhase(ctx: StepContext, assessment: Assessment, phase: 'pre-data' | 'post-load'): Promise<void> {
+  const outcome = await runSchemaPhase(ctx, assessment.inventory, phase);
+  // The same source, read again: its warnings were given with the first phase.
+  if (phase === 'pre-data') for (const message of outcome.warnings) ctx.io.notify({ level: 'warn', code: 'sync.schema.warning', message });
+  ctx.io.notify({ level: 'info', code: `sync.schema.${phase}`, message: phaseSummary(outcome), data: { phase, applied: outcome.applied.map((s) => s.id), present: outcome.present, ...(outcome.skipped ? { skipped: outcome.skipped } : {}) } });
+}
+
 function reporter(ctx: StepContext) {
   const { cdcLatencyThresholdSeconds: threshold, cdcStableSamples: needed } = ctx.config.dms;
   let lastText = '';
@@ -148,7 +160,8 @@ export const syncStep: Step = {
     const def = assessment ? definition(ctx.config, assessment) : { mappings: buildTableMappings(ctx.config), settings: buildTaskSettings(ctx.config) };
     const t = taskContext(ctx, new Map(), STANDS_ON_PROVISION);
     const known = new Set(Object.keys(ctx.state().resources));
-    const changes = await planGraph(tasksFor(def), t, known);
+    const changes = await planSchemaPhase(ctx, assessment?.inventory, 'pre-data', 'before the full load (tables, views, routines)');
+    changes.push(...(await planGraph(tasksFor(def), t, known)));
     const endpoints = [sourceEndpointParams(t, optionsFromConfig(t)), targetEndpointParams(t)].map((p) => ({
       ...p.input,
       ...(p.password ? { Password: p.password.shown } : {}),
@@ -173,6 +186,11 @@ export const syncStep: Step = {
     });
     for (const message of def.settings.warnings) changes.push({ action: 'check', target: 'sync.task.definition', description: `warning: ${message}` });
     changes.push(await planStart(t, dms, ctx.options.reload === true));
+    const postLoad = await planSchemaPhase(ctx, assessment?.inventory, 'post-load', ctx.config.dms.migrationType === 'full-load-and-cdc'
+      ? 'after the full load, while DMS holds the cached changes (StopTaskCachedChangesNotApplied), then dms:StartReplicationTask resume-processing'
+      : 'after the full load');
+    // The warnings were listed with the first phase.
+    changes.push(...postLoad.filter((c) => !c.description.startsWith('warning: ')));
     changes.push({
       action: 'wait', target: REPLICATION_TASK,
       description: `watch dms:DescribeReplicationTasks, dms:DescribeTableStatistics and cloudwatch:GetMetricData (CDCLatencySource/Target) every ${POLL_MS / 1000} s until ${doneText(ctx.config)}; the task keeps running until cutover`,
@@ -186,6 +204,7 @@ export const syncStep: Step = {
     for (const message of def.settings.warnings) ctx.io.notify({ level: 'warn', code: 'sync.lob', message });
     const found = new Map<string, FoundResource>();
     const t = taskContext(ctx, found, STANDS_ON_PROVISION);
+    await schemaPhase(ctx, assessment, 'pre-data');
     const done = await applyGraph(tasksFor(def), t, graphHooks(ctx, 'sync.resource', found));
     const taskArn = done.get(REPLICATION_TASK)!.arn!;
 
@@ -196,8 +215,7 @@ export const syncStep: Step = {
     }
 
     const dms = await ctx.aws.dms;
-    const startType = await start(ctx, dms, taskArn);
-    const final = await monitorTask({
+    const watch = {
       dms,
       cloudwatch: () => ctx.aws.cloudwatch,
       taskArn,
@@ -209,7 +227,20 @@ export const syncStep: Step = {
       clock: ctx.clock,
       signal: ctx.signal,
       onSample: reporter(ctx),
-    });
+    };
+    // A task a crash left paused after its full load gets its indexes before it goes on.
+    if (isPausedAfterFullLoad(await describeTask(dms, taskArn))) await schemaPhase(ctx, assessment, 'post-load');
+    let startType = await start(ctx, dms, taskArn);
+    // Secondary indexes go in after the rows (a load into indexed tables is much slower) and
+    // before DMS applies the changes it cached, which then find them.
+    const loaded = await monitorTask({ ...watch, until: 'full-load' });
+    await schemaPhase(ctx, assessment, 'post-load');
+    if (loaded.pausedAfterFullLoad) {
+      ctx.io.notify({ level: 'info', code: 'sync.resume', message: 'Resuming the replication task (resume-processing): DMS applies the changes it cached during the full load, then CDC continues.' });
+      await startTask(dms, taskArn, 'resume-processing', (type) => ctx.checkpoint(START_CHECKPOINT, { type, at: ctx.clock.now() } satisfies StartCheckpoint));
+      startType ??= 'resume-processing';
+    }
+    const final = await monitorTask(watch);
     const latency = final.latency[final.latency.length - 1];
     const { totals } = final.tables;
     return {

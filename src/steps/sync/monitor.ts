@@ -36,6 +36,8 @@ export interface SyncSample {
   stableSamples: number;
   validationSettled: boolean;
   done: boolean;
+  /** Stopped by DMS after the full load, before applying cached changes (StopTaskCachedChangesNotApplied). */
+  pausedAfterFullLoad: boolean;
 }
 
 export interface MonitorOptions {
@@ -50,6 +52,11 @@ export interface MonitorOptions {
   clock: Clock;
   signal?: AbortSignal;
   pollMs?: number;
+  /**
+   * `full-load`: watch only until every table is loaded — the task paused after the full
+   * load, or already past it (CDC, or a finished full-load-only task). Default: until sync is done.
+   */
+  until?: 'full-load' | 'synced';
   onSample(sample: SyncSample): void;
 }
 
@@ -95,6 +102,12 @@ export async function monitorTask(opts: MonitorOptions): Promise<SyncSample> {
     const task = await describeTask(opts.dms, opts.taskArn);
     const interp = interpretTask(task, opts.migrationType);
     const tables = interpretTables(await allTableStatistics(opts.dms, opts.taskArn));
+    const paused = interp.phase === 'stopped' && interp.stopReason === 'STOPPED_AFTER_FULL_LOAD' && tables.allLoaded && tables.problems.length === 0;
+    if (opts.until === 'full-load' && paused) {
+      const sample: SyncSample = { task: interp, tables, estimated: opts.estimated, latency: [], stableSamples: 0, validationSettled: validationSettled(tables.tables), done: true, pausedAfterFullLoad: true };
+      opts.onSample(sample);
+      return sample;
+    }
     const error = failure(task, interp, tables);
     if (error) throw error;
 
@@ -108,10 +121,12 @@ export async function monitorTask(opts: MonitorOptions): Promise<SyncSample> {
     const stableSamples = stableRun(latency, opts.thresholdSeconds);
     const settled = validationSettled(tables.tables);
     const loaded = tables.allLoaded;
-    const done = opts.migrationType === 'full-load'
-      ? interp.phase === 'finished' && loaded && settled
-      : interp.phase === 'cdc' && loaded && settled && stableSamples >= opts.stableSamples;
-    const sample: SyncSample = { task: interp, tables, estimated: opts.estimated, latency, stableSamples, validationSettled: settled, done };
+    const done = opts.until === 'full-load'
+      ? loaded && (interp.phase === 'finished' || interp.phase === 'cdc')
+      : opts.migrationType === 'full-load'
+        ? interp.phase === 'finished' && loaded && settled
+        : interp.phase === 'cdc' && loaded && settled && stableSamples >= opts.stableSamples;
+    const sample: SyncSample = { task: interp, tables, estimated: opts.estimated, latency, stableSamples, validationSettled: settled, done, pausedAfterFullLoad: false };
     opts.onSample(sample);
     if (done) return sample;
     await opts.clock.sleep(pollMs, opts.signal);

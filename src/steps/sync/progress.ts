@@ -20,7 +20,9 @@ export function sampleText(s: SyncSample, threshold: number, needed: number): st
   const { totals } = s.tables;
   const estimate = [...s.estimated.values()].reduce((a, b) => a + b, 0);
   const parts = [
-    `${s.task.status}${s.task.phase === 'cdc' ? ' (CDC)' : s.task.phase === 'full-load' ? ' (full load)' : ''}`,
+    s.pausedAfterFullLoad
+      ? 'stopped after the full load (cached changes held for the index build)'
+      : `${s.task.status}${s.task.phase === 'cdc' ? ' (CDC)' : s.task.phase === 'full-load' ? ' (full load)' : ''}`,
     `tables ${totals.completed}/${totals.tables} loaded${totals.loading ? `, ${totals.loading} loading` : ''}${totals.queued ? `, ${totals.queued} queued` : ''}`,
     `rows ${n(totals.rowsLoaded)}${estimate ? ` of ~${n(estimate)}` : ''}${s.task.fullLoadPercent !== undefined ? ` (${s.task.fullLoadPercent} %)` : ''}`,
   ];

@@ -1,5 +1,5 @@
 /**
- * DMS ReplicationTaskSettings from the versioned template `templates/dms/task-settings.v1.json`
+ * DMS ReplicationTaskSettings from the versioned template `templates/dms/task-settings.v2.json`
  * with the config's LOB mode and validation applied, plus warnings about data DMS would cut.
  */
 import type { MigrationConfig } from '../../config/schema.js';
@@ -7,7 +7,7 @@ import type { Inventory } from '../../db/types.js';
 import { UsageError } from '../../errors.js';
 import { loadTemplate } from '../../migration/templates.js';
 
-export const TASK_SETTINGS_TEMPLATE = { name: 'dms/task-settings', version: 1 } as const;
+export const TASK_SETTINGS_TEMPLATE = { name: 'dms/task-settings', version: 2 } as const;
 
 /**
  * DMS's ceiling for LobMaxSize in limited mode (CHAP_Tasks.LOBSupport: 102400 KB). The same
@@ -30,14 +30,18 @@ export interface TargetMetadata {
 
 export interface TaskSettingsDocument {
   TargetMetadata: TargetMetadata;
-  FullLoadSettings: { TargetTablePrepMode: 'DO_NOTHING' | 'DROP_AND_CREATE' | 'TRUNCATE_BEFORE_LOAD'; [key: string]: unknown };
+  FullLoadSettings: {
+    TargetTablePrepMode: 'DO_NOTHING' | 'DROP_AND_CREATE' | 'TRUNCATE_BEFORE_LOAD';
+    StopTaskCachedChangesNotApplied: boolean;
+    [key: string]: unknown;
+  };
   Logging: { EnableLogging: boolean; LogComponents: Array<{ Id: string; Severity: string }> };
   ValidationSettings: { EnableValidation: boolean; ValidationPartialLobSize: number; [key: string]: unknown };
   [section: string]: unknown;
 }
 
 interface SettingsTemplate {
-  templateVersion: 1;
+  templateVersion: 2;
   settings: TaskSettingsDocument;
 }
 
@@ -68,6 +72,9 @@ export function buildTaskSettings(config: SettingsConfig, inventory?: Inventory,
         : // Inline: LOBs up to the threshold travel with the row, larger ones in full LOB mode.
           { SupportLobs: true, FullLobMode: true, LobChunkSize: LOB_CHUNK_SIZE_KB, LimitedSizeLobMode: false, LobMaxSize: 0, InlineLobMaxSize: lobMaxSizeKb };
   Object.assign(settings.TargetMetadata, lob);
+  // The pause between full load and cached changes is where sync builds the secondary
+  // indexes (templates/dms/task-settings.v2.json notes); DMS offers it only with CDC.
+  settings.FullLoadSettings.StopTaskCachedChangesNotApplied = config.dms.migrationType === 'full-load-and-cdc';
   settings.ValidationSettings.EnableValidation = validation;
   // DMS validates limited LOBs only up to ValidationPartialLobSize; it must equal LobMaxSize.
   settings.ValidationSettings.ValidationPartialLobSize = validation && lobMode === 'limited' ? lobMaxSizeKb : 0;

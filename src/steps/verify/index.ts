@@ -9,6 +9,7 @@ import { ExitCode, PromigrateError } from '../../errors.js';
 import { statePaths } from '../../state/paths.js';
 import { TOOL_VERSION } from '../../version.js';
 import { compareData } from './data.js';
+import { compareSchema } from './schema.js';
 import { tablesToCompare, targetUnavailable } from './databases.js';
 import { checkDms } from './dms.js';
 import { checkDns } from './dns.js';
@@ -68,6 +69,7 @@ export async function runVerification(ctx: StepContext, opts: VerifyOptions): Pr
       notes: outcome.notes,
     });
   }
+  const schema = data.skipped ? undefined : await compareSchema(ctx);
   let dns: VerifyReport['dns'];
   let http: VerifyReport['http'];
   let dms: VerifyReport['dms'];
@@ -85,6 +87,7 @@ export async function runVerification(ctx: StepContext, opts: VerifyOptions): Pr
     configHash: state.configHash,
     scope: opts.dataOnly ? ('data-only' as const) : ('full' as const),
     data,
+    ...(schema ? { schema } : {}),
     ...(dns ? { dns } : {}),
     ...(http ? { http } : {}),
     ...(dms ? { dms } : {}),
@@ -107,6 +110,7 @@ export const verifyStep: Step = {
       changes.push({ action: 'check', target: 'data', description: 'compare every table sync replicates (listed once assess has run) between source and target, read-only on both' });
     } else {
       const tables = tablesToCompare(ctx, opts.tables);
+      changes.push({ action: 'check', target: 'schema', description: 'compare the schema: per table columns, indexes and constraints; views, routines, triggers, events; every sequence/AUTO_INCREMENT above the MAX of its column' });
       changes.push({ action: 'check', target: 'data', description: `compare ${tables.length} table(s) between source and target with chunked server-side checksums (chunks from 10 000 rows growing to about 0.5 s each, at most ${ctx.config.verify.chunkRows.toLocaleString('en-US')} rows; read-only on both)`, details: { tables: tables.map((t) => `${t.schema}.${t.table}`) } });
     }
     if (!opts.dataOnly) {

@@ -71,8 +71,8 @@ describe('endpoint parameters', () => {
     expect(input.Tags).toEqual(expect.arrayContaining([{ Key: 'promigrate:project', Value: 'shop' }, { Key: 'promigrate:key', Value: 'sync.endpoint.source' }]));
   });
 
-  it('source: postgres gets the first database; tls disable → none with a warning; a secret with an access role goes to DMS', () => {
-    const h = harness({ source: { engine: 'postgres', databases: ['shop', 'crm'], tls: { mode: 'disable' } } });
+  it('source: postgres gets its database; tls disable → none with a warning; a secret with an access role goes to DMS', () => {
+    const h = harness({ source: { engine: 'postgres', databases: ['shop'], tls: { mode: 'disable' } } });
     const p = sourceEndpointParams(h.t);
     expect(p.input).toMatchObject({ EngineName: 'postgres', Port: 5432, DatabaseName: 'shop', SslMode: 'none' });
     expect(p.warnings.join()).toMatch(/without SSL/);

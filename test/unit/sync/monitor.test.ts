@@ -203,6 +203,7 @@ describe('sync helpers', () => {
       stableSamples: 0,
       validationSettled: false,
       done: false,
+      pausedAfterFullLoad: false,
     };
     expect(sampleText(sample, 5, 3)).toBe('sync: running (full load) · tables 1/2 loaded, 1 loading · rows 145 of ~190 (75 %)');
     expect(sampleBars(sample)).toEqual([

@@ -6,7 +6,7 @@ import { buildTaskSettings } from '../../../src/steps/sync/settings.js';
 import { findPackageRoot } from '../../../src/migration/templates.js';
 import { config, inventory, table } from './mapping-fixtures.js';
 
-const template = () => JSON.parse(readFileSync(join(findPackageRoot(), 'templates/dms/task-settings.v1.json'), 'utf8')).settings;
+const template = () => JSON.parse(readFileSync(join(findPackageRoot(), 'templates/dms/task-settings.v2.json'), 'utf8')).settings;
 const withLobs = inventory([table('shop', 'posts', true), table('shop', 'users')]);
 const noLobs = inventory([table('shop', 'users')]);
 

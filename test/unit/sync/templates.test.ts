@@ -39,7 +39,7 @@ describe('loadTemplate', () => {
   it('every shipped template parses and declares the version in its file name', () => {
     const dir = join(root, 'templates/dms');
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-    expect(files.sort()).toEqual(['table-mappings.v1.json', 'task-settings.v1.json']);
+    expect(files.sort()).toEqual(['table-mappings.v1.json', 'task-settings.v2.json']);
     for (const f of files) {
       const [, name, version] = /^(.+)\.v(\d+)\.json$/.exec(f)!;
       expect(loadTemplate(`dms/${name}`, Number(version)).templateVersion).toBe(Number(version));
@@ -47,9 +47,9 @@ describe('loadTemplate', () => {
   });
 
   it('returns a deep copy each time', () => {
-    const a = loadTemplate<{ templateVersion: 1; settings: { TargetMetadata: { LobMaxSize: number } } }>('dms/task-settings', 1);
+    const a = loadTemplate<{ templateVersion: 2; settings: { TargetMetadata: { LobMaxSize: number } } }>('dms/task-settings', 2);
     a.settings.TargetMetadata.LobMaxSize = 999;
-    expect(loadTemplate<typeof a>('dms/task-settings', 1).settings.TargetMetadata.LobMaxSize).toBe(32);
+    expect(loadTemplate<typeof a>('dms/task-settings', 2).settings.TargetMetadata.LobMaxSize).toBe(32);
   });
 
   it('refuses a missing template, a wrong templateVersion and bad names', () => {
@@ -70,7 +70,7 @@ describe('templates from a built package', () => {
     writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'promigrate', type: 'module' }));
     cpSync(join(root, 'templates'), join(pkg, 'templates'), { recursive: true });
     // Marks the copy, so the assertion shows which templates/ the bundle read.
-    const file = join(pkg, 'templates/dms/task-settings.v1.json');
+    const file = join(pkg, 'templates/dms/task-settings.v2.json');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"MaxFullLoadSubTasks": 8', '"MaxFullLoadSubTasks": 7'));
     await build({
       entryPoints: [join(root, 'src/steps/sync/settings.ts')],
