@@ -24,6 +24,19 @@ import { buildTableMappings } from './table-mappings.js';
  */
 export const SKIP_SCHEMA_ENV = 'PROMIGRATE_TEST_SKIP_SCHEMA';
 
+/**
+ * Crash rehearsal (tests, fault drills): `PROMIGRATE_CRASH_AFTER_DDL=N` SIGKILLs the process
+ * right after its Nth schema statement ran on the target and before its checkpoint is
+ * written — the gap the target's own catalog (not the checkpoint) must close on resume.
+ */
+let statementsRun = 0;
+async function crashAfterStatement(): Promise<void> {
+  const n = Number(process.env.PROMIGRATE_CRASH_AFTER_DDL);
+  if (!(Number.isInteger(n) && n > 0 && ++statementsRun === n)) return;
+  process.kill(process.pid, 'SIGKILL');
+  await new Promise(() => undefined);
+}
+
 export interface PhaseCheckpoint {
   /** Statement ids run (or found already there) by this phase, in order. */
   done: string[];
@@ -169,6 +182,7 @@ export async function runSchemaPhase(ctx: StepContext, inventory: Inventory, pha
       ).catch((err: unknown) => {
         throw phaseError(`Building the target schema failed at ${st.id}`, err, `The statements before it are in place and recorded; fix the cause on the target (or the source object), then re-run: promigrate continues with ${st.id}.`);
       });
+      await crashAfterStatement();
       applied.push(st);
       if (st.object.kind === 'database') {
         await ctx.recordResource(targetDatabaseKey(st.object.name), { type: 'db:database', id: st.object.name, region: ctx.aws.region });

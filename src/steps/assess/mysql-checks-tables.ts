@@ -138,21 +138,13 @@ export function checkMixedCase(tables: DbTable[], lowerCaseTableNames: string | 
   }];
 }
 
-/** What re-creates AUTO_INCREMENT on the target after the load (the counter becomes MAX + 1). */
-export function autoIncrementRestoreStatements(inventory: Inventory): string[] {
-  return inventory.tables.flatMap((t) =>
-    (t.columns as MysqlColumn[]).filter((c) => c.autoIncrement).map((c) => `ALTER TABLE ${tableRef(t.schema, t.name)} MODIFY ${quoteId(c.name)} ${c.columnType} NOT NULL AUTO_INCREMENT;`),
-  );
-}
-
 export function checkAutoIncrement(inventory: Inventory): Finding[] {
-  const statements = autoIncrementRestoreStatements(inventory);
-  if (statements.length === 0) return [];
-  const tables = inventory.tables.filter((t) => t.autoIncrement).map(name);
+  const tables = inventory.tables.filter((t) => (t.columns as MysqlColumn[]).some((c) => c.autoIncrement)).map(name);
+  if (tables.length === 0) return [];
   return [{
     id: 'mysql.auto-increment', severity: 'info', object: 'server',
     title: `${tables.length} table(s) use AUTO_INCREMENT, which DMS does not carry over`,
     evidence: listSome(tables),
-    fix: `Create the target schema from the source DDL (mysqldump --no-data) so the attribute exists before the load, or re-create it on the target after the full load and before cutover, e.g. ${statements[0]}`,
+    fix: "Nothing to do by hand: sync's schema phase creates each table from the source's own DDL (AUTO_INCREMENT included) before the full load, and cutover sets each counter from the frozen source (ALTER TABLE … AUTO_INCREMENT = n; use --freeze-writes for an exact position).",
   }];
 }

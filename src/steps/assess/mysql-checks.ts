@@ -12,8 +12,6 @@ import { checkPrivileges } from './mysql-checks-privileges.js';
 import { checkBinlog, checkReplica, checkRetention, checkTimeZone, checkVersion, looksLikeRds, SERVER_VARIABLES, type ServerFacts } from './mysql-checks-server.js';
 import { checkAutoIncrement, checkLobs, checkMixedCase, checkRowIdentity, checkStorageEngines } from './mysql-checks-tables.js';
 
-export { autoIncrementRestoreStatements } from './mysql-checks-tables.js';
-
 export interface MysqlCheckOptions {
   lobMode: 'limited' | 'full' | 'inline';
   lobMaxSizeKb: number;

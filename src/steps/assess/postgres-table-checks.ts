@@ -36,11 +36,11 @@ export async function checkPostgresTables(ctx: PgCheckContext): Promise<Finding[
   if (serial.length > 0) {
     out.push({
       id: 'postgres.sequences',
-      severity: 'warning',
+      severity: 'info',
       object: `${serial.length} table(s)`,
-      title: 'Sequence positions are not migrated',
+      title: 'DMS does not migrate sequence positions',
       evidence: `serial/identity columns in ${serial.slice(0, 5).map((t) => `${t.schema}.${t.name}`).join(', ')}${serial.length > 5 ? ', …' : ''}`,
-      fix: "DMS copies rows, not sequence positions: at cutover set each sequence on the target past its column's max (setval), or new rows will collide.",
+      fix: "Nothing to do by hand: DMS copies rows, not sequence positions, so cutover sets each sequence on the target from the frozen source, past its column's MAX (setval; use --freeze-writes for an exact position).",
     });
   }
   return out;

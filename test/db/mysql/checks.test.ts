@@ -43,7 +43,7 @@ describe('a correctly configured source', () => {
     const { findings, queries } = await runChecks(server(), 'chk_good');
     expect(ids(findings)).toEqual(['mysql.auto-increment', 'mysql.lob-columns']);
     expect(finding(findings, 'mysql.auto-increment')).toMatchObject({ severity: 'info', evidence: 'chk_good.board, chk_good.members' });
-    expect(finding(findings, 'mysql.auto-increment').fix).toContain('ALTER TABLE `chk_good`.`board` MODIFY `num` int(11) NOT NULL AUTO_INCREMENT;');
+    expect(finding(findings, 'mysql.auto-increment').fix).toContain('cutover sets each counter from the frozen source');
     expect(finding(findings, 'mysql.lob-columns').evidence).toMatch(/^largest value 0 B in chk_good\.board\.content; dms\.lobMode = limited, dms\.lobMaxSizeKb = 32/);
     // variables, RDS probe, replica status, grants, LOB sizes: a fixed handful.
     expect(queries).toBe(5);
