@@ -62,6 +62,12 @@ describe('defaults', () => {
     expect(cross.target).toMatchObject({ engine: 'mysql', engineVersion: '8.0' });
   });
 
+  it('refuses several PostgreSQL databases (one DMS endpoint reads one), keeps several MySQL ones', () => {
+    const several = MINIMAL.replace('databases: [shop]', 'databases: [shop, crm]');
+    expect(() => parseConfigText(several, 'm.yaml', 'yaml')).toThrow(/source\.databases.*lists 2 PostgreSQL databases, but a project migrates one/s);
+    expect(parseConfigText(several.replace('postgres', 'mariadb'), 'm.yaml', 'yaml').source.databases).toEqual(['shop', 'crm']);
+  });
+
   it('keeps an existing VPC without inventing a CIDR, and a given master password reference', () => {
     const config = parseConfigText(`${MINIMAL}network: { vpcId: vpc-0a1b2c3d }\ntarget: { passwordEnv: RDS_PW }\n`, 'm.yaml', 'yaml');
     expect(config.network.vpcId).toBe('vpc-0a1b2c3d');

@@ -25,6 +25,7 @@ import { createAwsClients } from '../../../src/aws/clients.js';
 import { auditParams } from '../../../src/aws/guards.js';
 import { UsageError } from '../../../src/errors.js';
 import { databaseTasks } from '../../../src/steps/provision/database.js';
+import { instanceParams } from '../../../src/steps/provision/database-instance.js';
 import { planGraph } from '../../../src/engine/resources/graph.js';
 import type { ResourceTask } from '../../../src/engine/resources/task.js';
 import { makeSandbox } from '../../helpers/sandbox.js';
@@ -107,6 +108,8 @@ describe('db.instance: create parameters', () => {
       ManageMasterUserPassword: true,
     });
     expect(input.MasterUserPassword).toBeUndefined();
+    // MySQL databases come from the schema phase, each with its own character set.
+    expect(input.DBName).toBeUndefined();
     expect(input.Tags!.map((tag) => tag.Key)).toEqual(PROMIGRATE_TAG_KEYS);
     expect(input.Tags).toContainEqual({ Key: 'promigrate:key', Value: 'db.instance' });
     expect(found).toMatchObject({ id: 'shop-db', arn: 'arn:aws:rds:us-east-1:123456789012:db:shop-db' });
@@ -119,6 +122,15 @@ describe('db.instance: create parameters', () => {
       masterUserSecretArn: expect.stringContaining('rds!db-'),
     });
     expect(db.planCreate(h.t)[0]!.params).toMatchObject({ ManageMasterUserPassword: true });
+  });
+
+  it('PostgreSQL: DBName creates the source database (RDS holds only postgres otherwise); a name RDS refuses is left to the schema phase', () => {
+    const pg = (databases: string[]) => instanceParams(harness({ source: { engine: 'postgres', databases } } as never).t).DBName;
+    expect(pg(['shop'])).toBe('shop');
+    expect(pg(['shop-eu'])).toBeUndefined(); // DBName: letters, digits, underscores; a letter first
+    expect(pg(['2shop'])).toBeUndefined();
+    expect(pg(['postgres'])).toBeUndefined();
+    expect(pg(['a'.repeat(64)])).toBeUndefined();
   });
 
   it('Multi-AZ and deletion protection as configured; backups stay on even at retention 0', async () => {

@@ -121,6 +121,31 @@ describe('monitorTask', () => {
     await expect(run(instantClock(), [])).rejects.toThrow(/validation of shop\.orders found 3 mismatched record\(s\)/);
   });
 
+  it('until full-load: done at DMS\'s pause after the full load (StopTaskCachedChangesNotApplied), with every table loaded', async () => {
+    dms.on(DescribeReplicationTasksCommand)
+      .resolvesOnce(task({ Status: 'running', ReplicationTaskStats: { FullLoadProgressPercent: 50, TablesLoading: 1 } }))
+      .resolves(task({ Status: 'stopped', StopReason: 'Stop Reason STOPPED_AFTER_FULL_LOAD', ReplicationTaskStats: { FullLoadProgressPercent: 100 } }));
+    dms.on(DescribeTableStatisticsCommand)
+      .resolvesOnce({ TableStatistics: [table('orders', { TableState: 'Full load', FullLoadRows: 40 })] })
+      .resolves({ TableStatistics: [table('orders', {})] });
+    const samples: SyncSample[] = [];
+    const last = await run(instantClock(), samples, { until: 'full-load' });
+    expect(last).toMatchObject({ done: true, pausedAfterFullLoad: true });
+    expect(samples.map((x) => x.done)).toEqual([false, true]);
+    expect(sampleText(last, 5, 3)).toMatch(/^sync: stopped after the full load \(cached changes held for the index build\)/);
+    expect(cw.commandCalls(GetMetricDataCommand)).toHaveLength(0);
+    // The same pause is a failure when the watch expects sync to be done.
+    await expect(run(instantClock(), [])).rejects.toThrow(/stop reason STOPPED_AFTER_FULL_LOAD/);
+  });
+
+  it('until full-load: a task already past it (in CDC) ends the watch without waiting for latency', async () => {
+    dms.on(DescribeReplicationTasksCommand).resolves(task(running));
+    dms.on(DescribeTableStatisticsCommand).resolves({ TableStatistics: [table('orders', {})] });
+    cw.on(GetMetricDataCommand).resolves(metrics([[30, 30]]));
+    const last = await run(instantClock(), [], { until: 'full-load' });
+    expect(last).toMatchObject({ done: true, pausedAfterFullLoad: false });
+  });
+
   it('full-load only: done when DMS stops the task with FULL_LOAD_ONLY_FINISHED; no latency asked', async () => {
     dms.on(DescribeReplicationTasksCommand).resolves(task({ MigrationType: 'full-load', Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED' }));
     dms.on(DescribeTableStatisticsCommand).resolves({ TableStatistics: [table('orders', {})] });

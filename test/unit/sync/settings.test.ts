@@ -26,6 +26,11 @@ describe('buildTaskSettings', () => {
     expect(new Set(settings.Logging.LogComponents.map((c) => c.Severity))).toEqual(new Set(['LOGGER_SEVERITY_DEFAULT']));
   });
 
+  it('full-load-and-cdc pauses after the full load for the index build; a full-load-only task does not (DMS offers the pause with CDC only)', () => {
+    expect(buildTaskSettings(config()).settings.FullLoadSettings).toMatchObject({ StopTaskCachedChangesNotApplied: true, StopTaskCachedChangesApplied: false });
+    expect(buildTaskSettings(config({ migrationType: 'full-load' })).settings.FullLoadSettings.StopTaskCachedChangesNotApplied).toBe(false);
+  });
+
   it('the JSON carries only the DMS document, not the template wrapper', () => {
     const doc = JSON.parse(buildTaskSettings(config()).json);
     expect(doc).not.toHaveProperty('templateVersion');
