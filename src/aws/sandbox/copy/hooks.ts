@@ -11,6 +11,7 @@ import { sourceConnectionSpec } from '../../../db/connect.js';
 import type { ConnectionSpec, Engine } from '../../../db/types.js';
 import { assessedInventory } from '../../../reports/assess.js';
 import type { SimHooks } from '../types.js';
+import type { CopiedTable } from './full-load.js';
 
 function envPassword(name: string | undefined, what: string): string | undefined {
   if (!name) return undefined;
@@ -66,7 +67,7 @@ export function realDataHooks(config: MigrationConfig, stateDir: string): SimHoo
       const { copyTables } = await import('./full-load.js');
       const bySchema = new Map<string, Array<{ schema: string; table: string }>>();
       for (const t of load.tables) bySchema.set(t.schema, [...(bySchema.get(t.schema) ?? []), t]);
-      const copied: Array<{ schema: string; table: string; rows: number }> = [];
+      const copied: CopiedTable[] = [];
       // MySQL schemas are databases: connect to each; PostgreSQL schemas live in one database.
       for (const [schema, tables] of bySchema) {
         const database = config.source.engine === 'postgres' ? config.source.databases[0]! : schema;
@@ -75,7 +76,8 @@ export function realDataHooks(config: MigrationConfig, stateDir: string): SimHoo
             source: sourceConnectionSpec(config.source, database, password),
             target,
             tables,
-            truncate: load.truncate,
+            prepMode: load.prepMode,
+            ...(load.lobMaxSizeKb !== undefined ? { lobMaxSizeKb: load.lobMaxSizeKb } : {}),
           })));
         } catch (err) {
           const failed = /^Full load of (\S+) /.exec((err as Error).message)?.[1];
