@@ -84,6 +84,12 @@ export interface SimHooks {
     truncatedLobs?: Array<{ column: string; values: number; maxBytes: number }>;
   }> | undefined>;
   /**
+   * TestConnection of a PostgreSQL target endpoint: whether its DatabaseName exists on the
+   * real database behind it (sandbox.targetUrl's server). Undefined → no real database: the
+   * simulator decides from the RDS instance (its DBName, or `postgres`).
+   */
+  targetDatabaseExists?(endpoint: SimEndpoint & { databaseName: string }): Promise<boolean> | undefined;
+  /**
    * VPC and AZ of an EC2 subnet, for RDS/DMS subnet groups (wire it to the EC2 simulator).
    * Undefined result → the subnet does not exist (`InvalidSubnet`). Hook absent → the
    * simulators assume the subnets exist and spread them over AZs a, b, c… in input order.

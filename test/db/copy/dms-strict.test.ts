@@ -8,6 +8,8 @@ import type { Connection } from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { copyTables } from '../../../src/aws/sandbox/copy/full-load.js';
+import { realDataHooks } from '../../../src/aws/sandbox/copy/hooks.js';
+import { parseConfigText } from '../../../src/config/load.js';
 import type { ConnectionSpec } from '../../../src/db/types.js';
 import { adminConnection, mariadbSpec } from '../../helpers/db/mariadb.js';
 
@@ -206,5 +208,21 @@ describe('the sandbox full load is as strict as DMS — PostgreSQL', () => {
     const [whole] = await copyTables({ source: spec(src), target: spec(dst), tables: pub('lobs'), prepMode: 'TRUNCATE_BEFORE_LOAD' });
     expect(whole?.truncatedLobs).toEqual([]);
     expect(await sql(dst, sizes)).toEqual(await sql(src, sizes));
+  });
+
+  it('answers TestConnection\'s question from the real server: does the endpoint\'s database exist', async () => {
+    process.env.PROMIGRATE_TEST_STRICT_PG_PW = server.adminPassword;
+    const config = parseConfigText(JSON.stringify({
+      project: { name: 'shop' },
+      aws: { mode: 'sandbox', region: 'eu-central-1' },
+      source: { engine: 'postgres', host: '127.0.0.1', port: 5432, user: 'app', passwordEnv: 'PROMIGRATE_TEST_STRICT_PG_PW', databases: ['shop'] },
+      target: { engine: 'postgres', passwordEnv: 'PROMIGRATE_TEST_STRICT_PG_PW' },
+      sandbox: { targetUrl: `postgres://${server.adminUser}@${server.host}:${server.port}/${dst}` },
+    }), 'test config', 'json');
+    const hooks = realDataHooks(config, '/nonexistent-state-dir');
+    const ask = (databaseName: string) => hooks.targetDatabaseExists!({ engineName: 'postgres', serverName: server.host, port: server.port, databaseName });
+    expect(await ask(src)).toBe(true);
+    expect(await ask(`${src}_missing`)).toBe(false);
+    expect(hooks.targetDatabaseExists!({ engineName: 'mysql', databaseName: 'x' })).toBeUndefined();
   });
 });

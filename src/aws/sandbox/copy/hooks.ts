@@ -3,7 +3,9 @@
  * holds the tables assess inventoried (names and estimated rows), and when sandbox.targetUrl
  * maps the RDS instance to a real local database, starting a task really copies the rows.
  * The sandbox runs on the operator's machine, so it reaches the source as promigrate itself
- * does (through connectVia when given), not as DMS would from inside the VPC.
+ * does (through connectVia when given), not as DMS would from inside the VPC. With a
+ * PostgreSQL targetUrl, a target endpoint's TestConnection asks that server whether the
+ * endpoint's database exists.
  */
 import type { MigrationConfig } from '../../../config/schema.js';
 import { UsageError } from '../../../errors.js';
@@ -85,6 +87,22 @@ export function realDataHooks(config: MigrationConfig, stateDir: string): SimHoo
         }
       }
       return copied;
+    },
+    targetDatabaseExists(endpoint) {
+      if (!config.sandbox.targetUrl || !endpoint.engineName.includes('postgres')) return undefined;
+      const target = sandboxTargetSpec(config)!;
+      if (target.engine !== 'postgres') return undefined;
+      return (async () => {
+        const { openPgClient } = await import('../../../db/postgres-connect.js');
+        // Asked from targetUrl's own database (pg_database is shared by the whole server).
+        const client = await openPgClient(target);
+        try {
+          const found = await client.query('SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1', [endpoint.databaseName]);
+          return (found.rowCount ?? 0) > 0;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      })();
     },
   };
 }
