@@ -9,6 +9,7 @@
  * and reloaded later is consistent with any amount of simulated time having passed.
  */
 import type { AwsServiceName } from '../operations.js';
+import type { TablePrepMode } from './copy/prep-mode.js';
 export type ServiceName = AwsServiceName;
 
 export interface SimContext {
@@ -43,6 +44,14 @@ export interface SimDurations {
   natGatewayCreate: number;
 }
 
+/** What a hook is told about a DMS endpoint. */
+export interface SimEndpoint {
+  engineName: string;
+  serverName?: string;
+  port?: number;
+  databaseName?: string;
+}
+
 export interface SimHooks {
   /** For `sandbox.targetUrl`: the address an RDS instance's endpoint should report. */
   rdsEndpointFor?(dbInstanceIdentifier: string): { address: string; port: number } | undefined;
@@ -51,10 +60,7 @@ export interface SimHooks {
    * source database), so a task's full load progresses over real names and row counts.
    * Undefined → the DMS simulator derives a plausible list from the task's table mapping.
    */
-  sourceTables?(
-    endpointArn: string,
-    endpoint: { engineName: string; serverName?: string; port?: number; databaseName?: string },
-  ): Array<{ schema: string; table: string; rows: number }> | undefined;
+  sourceTables?(endpointArn: string, endpoint: SimEndpoint): Array<{ schema: string; table: string; rows: number }> | undefined;
   /**
    * The real full load: when a task starts, copy these source tables into the database the
    * target endpoint stands for (sandbox.targetUrl), returning the rows copied per table. It
@@ -63,11 +69,26 @@ export interface SimHooks {
    * Undefined result → no real database behind the target; nothing was copied.
    */
   fullLoad?(load: {
-    source: { engineName: string; serverName?: string; port?: number; databaseName?: string };
-    target: { engineName: string; serverName?: string; port?: number; databaseName?: string };
+    source: SimEndpoint;
+    target: SimEndpoint;
     tables: Array<{ schema: string; table: string }>;
-    truncate: boolean;
-  }): Promise<Array<{ schema: string; table: string; rows: number }> | undefined>;
+    /** The task's FullLoadSettings.TargetTablePrepMode. */
+    prepMode: TablePrepMode;
+    /** Limited LOB mode: TargetMetadata.LobMaxSize (KB); absent in full and inline LOB modes (LOBs whole). */
+    lobMaxSizeKb?: number;
+  }): Promise<Array<{
+    schema: string;
+    table: string;
+    rows: number;
+    /** LOB values cut by limited LOB mode, per column. */
+    truncatedLobs?: Array<{ column: string; values: number; maxBytes: number }>;
+  }> | undefined>;
+  /**
+   * TestConnection of a PostgreSQL target endpoint: whether its DatabaseName exists on the
+   * real database behind it (sandbox.targetUrl's server). Undefined → no real database: the
+   * simulator decides from the RDS instance (its DBName, or `postgres`).
+   */
+  targetDatabaseExists?(endpoint: SimEndpoint & { databaseName: string }): Promise<boolean> | undefined;
   /**
    * VPC and AZ of an EC2 subnet, for RDS/DMS subnet groups (wire it to the EC2 simulator).
    * Undefined result → the subnet does not exist (`InvalidSubnet`). Hook absent → the

@@ -41,7 +41,7 @@ describe('the sandbox copy hooks', () => {
       sandbox: { targetUrl: 'mysql://root@127.0.0.1:1/shop_target' },
     }), 'test config', 'json');
     const hooks = realDataHooks(config, '/nonexistent-state-dir');
-    const load = { source: { engineName: 'mariadb', serverName: '127.0.0.1', port: 3306, databaseName: 'shop' }, target: { engineName: 'mariadb', serverName: 'x', port: 3306, databaseName: 'shop' }, tables: [{ schema: 'shop', table: 'orders' }], truncate: true };
+    const load = { source: { engineName: 'mariadb', serverName: '127.0.0.1', port: 3306, databaseName: 'shop' }, target: { engineName: 'mariadb', serverName: 'x', port: 3306, databaseName: 'shop' }, tables: [{ schema: 'shop', table: 'orders' }], prepMode: 'TRUNCATE_BEFORE_LOAD' as const };
     const err = await hooks.fullLoad!(load).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).message).toBe('The environment variable PROMIGRATE_TEST_UNSET_TARGET_PW (the password of sandbox.targetUrl) is not set.');

@@ -234,10 +234,10 @@ describe('against the sandbox DMS', () => {
   });
 
   it('a real full load (hooks.fullLoad): rows copied replace the estimates; resume-processing copies only unfinished tables; a failed copy fails the task at that table', async () => {
-    const loads: Array<{ tables: string[]; truncate: boolean }> = [];
+    const loads: Array<{ tables: string[]; prepMode: string }> = [];
     let fail = false;
     const fullLoad: NonNullable<SimHooks['fullLoad']> = async (load) => {
-      loads.push({ tables: load.tables.map((t) => `${t.schema}.${t.table}`), truncate: load.truncate });
+      loads.push({ tables: load.tables.map((t) => `${t.schema}.${t.table}`), prepMode: load.prepMode });
       if (fail) throw Object.assign(new Error('Full load of shop.orders from a to b failed: Duplicate entry'), { table: 'shop.orders' });
       return load.tables.map((t) => ({ ...t, rows: t.table === 'orders' ? 1234 : 7 }));
     };
@@ -246,7 +246,7 @@ describe('against the sandbox DMS', () => {
     );
     await waitForTaskReady(dms, arn, { clock });
     await startTask(dms, arn, 'start-replication', async () => {});
-    expect(loads).toEqual([{ tables: ['shop.members', 'shop.orders'], truncate: true }]);
+    expect(loads).toEqual([{ tables: ['shop.members', 'shop.orders'], prepMode: 'DROP_AND_CREATE' }]);
     clock.advance(2 * MIN);
     expect(await tableStats()).toMatchObject({ allLoaded: true, totals: { rowsLoaded: 1241 } });
 

@@ -1,8 +1,10 @@
 /**
- * MySQL/MariaDB full load: `SHOW CREATE TABLE` replayed on the target, then reads paged by
- * primary key (one streamed SELECT when there is none) written back with multi-row INSERTs
- * sized below max_allowed_packet. Values stay as the server wrote them: dates, DECIMAL and BIGINT as
- * strings, JSON as text, binary as Buffers, both sessions in UTC.
+ * MySQL/MariaDB full load: each target table is prepared as the task's TargetTablePrepMode
+ * says (a missing one created as DMS creates it: mysql-table.ts), then the source is read in
+ * pages by primary key (one streamed SELECT when there is none) and written back with
+ * multi-row INSERTs sized below max_allowed_packet. Values stay as the server wrote them:
+ * dates, DECIMAL and BIGINT as strings, JSON as text, binary as Buffers, both sessions in UTC;
+ * only limited LOB mode cuts LOBs (lob.ts).
  */
 import type { Connection as CoreConnection } from 'mysql2';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
@@ -17,6 +19,8 @@ import {
   type CopyOptions,
   type TableRef,
 } from './full-load.js';
+import { LobCutter } from './lob.js';
+import { createMysqlTableSql, describeMysqlSource, mysqlTargetTable, type MysqlSourceTable } from './mysql-table.js';
 
 const q = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 
@@ -35,43 +39,45 @@ async function open(spec: ConnectionSpec): Promise<Connection> {
   }
 }
 
-interface SourceTable {
+/** What is read and written: the source columns the target takes (not generated there), in source order. */
+interface Plan {
   columns: string[];
   primaryKey: string[];
+  /** Positions (in `columns`) of BIT(1) columns the target holds as BOOLEAN. */
+  bitToNumber: number[];
+  lobs: LobCutter | undefined;
 }
 
-async function describe(conn: Connection, ref: TableRef): Promise<SourceTable> {
-  const [tables] = await conn.query<RowDataPacket[]>(
-    'SELECT TABLE_TYPE AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
-    [ref.schema, ref.table],
-  );
-  if (tables.length === 0) throw new Error(`the source has no table ${ref.schema}.${ref.table}`);
-  if (tables[0]!.t !== 'BASE TABLE') throw new Error(`${ref.schema}.${ref.table} is a ${String(tables[0]!.t).toLowerCase()}, not a table`);
-  const [cols] = await conn.query<RowDataPacket[]>(
-    'SELECT COLUMN_NAME AS c, EXTRA AS x FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
-    [ref.schema, ref.table],
-  );
-  const [pk] = await conn.query<RowDataPacket[]>(
-    "SELECT COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
-    [ref.schema, ref.table],
-  );
-  return {
-    // Generated columns are computed by the target itself and refuse explicit values.
-    columns: cols.filter((r) => !/GENERATED/i.test(String(r.x ?? ''))).map((r) => String(r.c)),
-    primaryKey: pk.map((r) => String(r.c)),
-  };
+/**
+ * Prepares the target table ("Full-load task settings", TargetTablePrepMode) and returns
+ * the columns the target generates itself. A missing table is created in every mode: the
+ * guide's modes say what happens to an existing one only.
+ */
+async function prepare(target: Connection, db: string, ref: TableRef, t: MysqlSourceTable, mode: CopyOptions['prepMode']): Promise<Set<string>> {
+  let existing = await mysqlTargetTable(target, db, ref.table);
+  if (existing && mode === 'DROP_AND_CREATE') {
+    await target.query(`DROP TABLE ${q(db)}.${q(ref.table)}`);
+    existing = undefined;
+  }
+  if (!existing) {
+    await target.query(createMysqlTableSql(db, ref.table, t));
+    return new Set();
+  }
+  if (mode === 'TRUNCATE_BEFORE_LOAD') await target.query(`TRUNCATE TABLE ${q(db)}.${q(ref.table)}`);
+  return existing.generated;
 }
 
-async function createOnTarget(source: Connection, target: Connection, ref: TableRef, targetDb: string): Promise<void> {
-  const [rows] = await source.query<RowDataPacket[]>(`SHOW CREATE TABLE ${q(ref.schema)}.${q(ref.table)}`);
-  const ddl = String(rows[0]?.['Create Table']);
-  const head = /^CREATE TABLE `(?:[^`]|``)+`/;
-  if (!head.test(ddl)) throw new Error(`unexpected SHOW CREATE TABLE output: ${ddl.slice(0, 60)}`);
-  await target.query(ddl.replace(head, `CREATE TABLE IF NOT EXISTS ${q(targetDb)}.${q(ref.table)}`));
+function plan(t: MysqlSourceTable, generatedOnTarget: Set<string>, opts: CopyOptions): Plan {
+  const columns = t.columns.filter((c) => !generatedOnTarget.has(c.name));
+  const bitToNumber = columns.flatMap((c, i) => (c.bitToNumber ? [i] : []));
+  const lobs = opts.lobMaxSizeKb !== undefined
+    ? new LobCutter(columns.map((c) => c.name), columns.map((c) => c.lob), opts.lobMaxSizeKb)
+    : undefined;
+  return { columns: columns.map((c) => c.name), primaryKey: t.primaryKey, bitToNumber, lobs };
 }
 
 /** Reads the table in pages; each page is handed to `write` before the next is read. */
-async function readPages(conn: Connection, ref: TableRef, t: SourceTable, batch: number, write: (rows: unknown[][]) => Promise<void>) {
+async function readPages(conn: Connection, ref: TableRef, t: Plan, batch: number, write: (rows: unknown[][]) => Promise<void>) {
   const from = `SELECT ${t.columns.map(q).join(', ')} FROM ${q(ref.schema)}.${q(ref.table)}`;
   if (t.primaryKey.length === 0 || !t.primaryKey.every((c) => t.columns.includes(c))) {
     // No key to page by: one streamed SELECT (paused while a page is written) rather than
@@ -108,24 +114,25 @@ interface Target {
   maxBytes: number;
 }
 
-async function copyOne(source: Connection, { conn: target, db: targetDb, maxBytes }: Target, opts: CopyOptions, ref: TableRef): Promise<number> {
-  const t = await describe(source, ref);
-  await createOnTarget(source, target, ref, targetDb);
-  if (opts.truncate) await target.query(`TRUNCATE TABLE ${q(targetDb)}.${q(ref.table)}`);
-  const insert = `INSERT INTO ${q(targetDb)}.${q(ref.table)} (${t.columns.map(q).join(', ')}) VALUES ?`;
+async function copyOne(source: Connection, { conn: target, db: targetDb, maxBytes }: Target, opts: CopyOptions, ref: TableRef): Promise<CopiedTable> {
+  const described = await describeMysqlSource(source, ref);
+  const p = plan(described, await prepare(target, targetDb, ref, described, opts.prepMode), opts);
+  const insert = `INSERT INTO ${q(targetDb)}.${q(ref.table)} (${p.columns.map(q).join(', ')}) VALUES ?`;
   let copied = 0;
   const flush = async (rows: unknown[][]) => {
     if (rows.length > 0) await target.query(insert, [rows]);
   };
   // A consistent snapshot per table, as DMS reads each table at one point in time.
   await source.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-  await readPages(source, ref, t, opts.batchRows ?? DEFAULT_BATCH_ROWS, async (rows) => {
+  await readPages(source, ref, p, opts.batchRows ?? DEFAULT_BATCH_ROWS, async (rows) => {
+    for (const row of rows) for (const i of p.bitToNumber) if (Buffer.isBuffer(row[i])) row[i] = (row[i] as Buffer).readUIntBE(0, 1);
+    p.lobs?.apply(rows);
     await insertInBatches(rows, { maxBytes }, flush);
     copied += rows.length;
     opts.onTable?.({ ...ref, rows: copied, done: false });
   });
   await source.query('COMMIT');
-  return copied;
+  return { ...ref, rows: copied, truncatedLobs: p.lobs?.truncations() ?? [] };
 }
 
 export async function copyMysql(opts: CopyOptions): Promise<CopiedTable[]> {
@@ -133,8 +140,8 @@ export async function copyMysql(opts: CopyOptions): Promise<CopiedTable[]> {
   let target: Connection | undefined;
   try {
     target = await open(opts.target);
-    // No ANSI_QUOTES (SHOW CREATE TABLE stays in backticks), no PAD_CHAR_TO_FULL_LENGTH.
-    await source.query("SET SESSION time_zone = '+00:00', sql_quote_show_create = 1, sql_mode = ''");
+    // No PAD_CHAR_TO_FULL_LENGTH: CHAR values are read as stored.
+    await source.query("SET SESSION time_zone = '+00:00', sql_mode = ''");
     // UTC so TIMESTAMP strings are not shifted; no FK checks while tables fill in any order;
     // NO_AUTO_VALUE_ON_ZERO keeps an id 0 as 0; non-strict so zero dates load as they were.
     await target.query(
@@ -145,14 +152,14 @@ export async function copyMysql(opts: CopyOptions): Promise<CopiedTable[]> {
     const out: CopiedTable[] = [];
     for (const ref of opts.tables) {
       const db = opts.targetSchema?.(ref.schema) ?? opts.target.database;
-      let rows: number;
+      let copied: CopiedTable;
       try {
-        rows = await copyOne(source, { conn: target, db, maxBytes }, opts, ref);
+        copied = await copyOne(source, { conn: target, db, maxBytes }, opts, ref);
       } catch (err) {
         throw tableError(opts, ref, err);
       }
-      opts.onTable?.({ ...ref, rows, done: true });
-      out.push({ ...ref, rows });
+      opts.onTable?.({ ...ref, rows: copied.rows, done: true });
+      out.push(copied);
     }
     await source.end();
     await target.end();

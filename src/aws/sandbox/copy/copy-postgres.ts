@@ -1,9 +1,10 @@
 /**
- * PostgreSQL full load: each table is created on the target from the source catalog (column
- * names, format_type types, NOT NULL, stored generated columns, primary key; enum types are
- * created first), then read in pages inside a REPEATABLE READ snapshot — keyset by primary
- * key, a cursor when there is none — and written with multi-row INSERTs. Every value travels
- * as the server's own text form (both sessions in UTC), so nothing is reinterpreted by Node.
+ * PostgreSQL full load: each target table is prepared as the task's TargetTablePrepMode says
+ * (a missing one created as DMS creates it: postgres-table.ts), one table at a time, then the
+ * source is read in pages inside a REPEATABLE READ snapshot — keyset by primary key, a cursor
+ * when there is none — and written with multi-row INSERTs. Every value travels as the
+ * server's own text form (both sessions in UTC), so nothing is reinterpreted by Node; only
+ * limited LOB mode cuts LOBs (lob.ts).
  */
 import type pg from 'pg';
 import { openPgClient } from '../../../db/postgres-connect.js';
@@ -16,6 +17,8 @@ import {
   type CopyOptions,
   type TableRef,
 } from './full-load.js';
+import { LobCutter } from './lob.js';
+import { createPgTableSql, describePgSource, pgTargetTable, type PgSourceTable } from './postgres-table.js';
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** Every column as the server's text output (bytea as `\x…` hex), parsed by the target again. */
@@ -23,85 +26,49 @@ const asText = { getTypeParser: () => (value: string) => value } as unknown as p
 /** PostgreSQL's limit on bind parameters per statement. */
 const MAX_PARAMS = 65535;
 
-interface Column {
-  name: string;
-  type: string;
-  notNull: boolean;
-  generated: string | null;
-  enumType: { schema: string; name: string; oid: number } | null;
-}
-
-interface SourceTable {
-  columns: Column[];
+/** What is read and written: the source columns the target takes (not generated there), in source order. */
+interface Plan {
+  columns: string[];
   primaryKey: string[];
+  lobs: LobCutter | undefined;
 }
 
-async function describe(src: pg.Client, ref: TableRef): Promise<SourceTable> {
-  const rel = await src.query<{ oid: number; relkind: string }>(
-    'SELECT c.oid, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2',
-    [ref.schema, ref.table],
-  );
-  const row = rel.rows[0];
-  if (!row || !['r', 'p'].includes(row.relkind)) throw new Error(`the source has no table ${ref.schema}.${ref.table}`);
-  const cols = await src.query(
-    `SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull, a.attgenerated,
-            CASE WHEN a.attgenerated = 's' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END AS expr,
-            e.typtype, e.oid AS typoid, e.typname, tn.nspname AS typschema
-       FROM pg_catalog.pg_attribute a
-       JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-       -- an array's element type, so enum[] columns get their enum created too
-       JOIN pg_catalog.pg_type e ON e.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
-       JOIN pg_catalog.pg_namespace tn ON tn.oid = e.typnamespace
-       LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
-    [row.oid],
-  );
-  const pk = await src.query<{ attname: string }>(
-    `SELECT a.attname FROM pg_catalog.pg_constraint k
-       CROSS JOIN LATERAL unnest(k.conkey) WITH ORDINALITY AS u(attnum, ord)
-       JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum
-      WHERE k.conrelid = $1 AND k.contype = 'p' ORDER BY u.ord`,
-    [row.oid],
-  );
-  return {
-    columns: cols.rows.map((c) => ({
-      name: c.attname,
-      type: c.type,
-      notNull: c.attnotnull,
-      generated: c.attgenerated === 's' ? c.expr : null,
-      enumType: c.typtype === 'e' ? { schema: c.typschema, name: c.typname, oid: Number(c.typoid) } : null,
-    })),
-    primaryKey: pk.rows.map((r) => r.attname),
-  };
-}
-
-async function createOnTarget(src: pg.Client, dst: pg.Client, schema: string, ref: TableRef, t: SourceTable): Promise<void> {
-  await dst.query(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
-  for (const { enumType: e } of t.columns) {
-    if (!e) continue;
-    const exists = await dst.query(
-      'SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2',
-      [e.schema, e.name],
-    );
-    if (exists.rowCount) continue;
-    const labels = await src.query<{ l: string }>('SELECT enumlabel AS l FROM pg_catalog.pg_enum WHERE enumtypid = $1 ORDER BY enumsortorder', [e.oid]);
-    const list = labels.rows.map((r) => `'${r.l.replace(/'/g, "''")}'`).join(', ');
-    await dst.query(`CREATE SCHEMA IF NOT EXISTS ${q(e.schema)}`);
-    await dst.query(`CREATE TYPE ${q(e.schema)}.${q(e.name)} AS ENUM (${list})`);
+/**
+ * Prepares the target table ("Full-load task settings", TargetTablePrepMode), one table at a
+ * time as DMS does, and returns the columns the target generates itself. PostgreSQL's own
+ * errors stand: DROP TABLE or TRUNCATE of a table another table's foreign key references
+ * fails ("Using a PostgreSQL database as a target for AWS DMS": "DROP and TRUNCATE
+ * operations fail when there are foreign key constraints", session_replication_role or
+ * not). A missing table is created in every mode: the guide's modes say what happens to an
+ * existing one only.
+ */
+async function prepare(dst: pg.Client, schema: string, ref: TableRef, t: PgSourceTable, mode: CopyOptions['prepMode']): Promise<Set<string>> {
+  const name = `${q(schema)}.${q(ref.table)}`;
+  let existing = await pgTargetTable(dst, schema, ref.table);
+  if (existing && mode === 'DROP_AND_CREATE') {
+    await dst.query(`DROP TABLE ${name}`);
+    existing = undefined;
   }
-  const defs = t.columns.map(
-    (c) => `${q(c.name)} ${c.type}${c.generated ? ` GENERATED ALWAYS AS (${c.generated}) STORED` : ''}${c.notNull ? ' NOT NULL' : ''}`,
-  );
-  if (t.primaryKey.length > 0) defs.push(`PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`);
-  await dst.query(`CREATE TABLE IF NOT EXISTS ${q(schema)}.${q(ref.table)} (${defs.join(', ')})`);
+  if (!existing) {
+    await dst.query(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
+    await dst.query(createPgTableSql(schema, ref.table, t));
+    return new Set();
+  }
+  if (mode === 'TRUNCATE_BEFORE_LOAD') await dst.query(`TRUNCATE TABLE ${name}`);
+  return existing.generated;
 }
 
-/** Stored generated columns are computed by the target and refuse explicit values. */
-const insertable = (t: SourceTable) => t.columns.filter((c) => !c.generated).map((c) => c.name);
+function plan(t: PgSourceTable, generatedOnTarget: Set<string>, opts: CopyOptions): Plan {
+  const columns = t.columns.filter((c) => !generatedOnTarget.has(c.name));
+  const lobs = opts.lobMaxSizeKb !== undefined
+    ? new LobCutter(columns.map((c) => c.name), columns.map((c) => c.lob), opts.lobMaxSizeKb)
+    : undefined;
+  return { columns: columns.map((c) => c.name), primaryKey: t.primaryKey, lobs };
+}
 
 /** Pages of rows (arrays of text) in one snapshot; each page is written before the next is read. */
-async function readPages(src: pg.Client, ref: TableRef, t: SourceTable, batch: number, write: (rows: unknown[][]) => Promise<void>) {
-  const cols = insertable(t);
+async function readPages(src: pg.Client, ref: TableRef, t: Plan, batch: number, write: (rows: unknown[][]) => Promise<void>) {
+  const cols = t.columns;
   const from = `SELECT ${cols.map(q).join(', ')} FROM ${q(ref.schema)}.${q(ref.table)}`;
   const keyAt = t.primaryKey.map((c) => cols.indexOf(c));
   const page = async (text: string, values: unknown[] = []) =>
@@ -136,8 +103,11 @@ async function readPages(src: pg.Client, ref: TableRef, t: SourceTable, batch: n
   }
 }
 
-async function copyOne(src: pg.Client, dst: pg.Client, opts: CopyOptions, ref: TableRef, schema: string, t: SourceTable): Promise<number> {
-  const cols = insertable(t);
+async function copyOne(src: pg.Client, dst: pg.Client, opts: CopyOptions, ref: TableRef, schema: string): Promise<CopiedTable> {
+  const described = await describePgSource(src, ref);
+  const p = plan(described, await prepare(dst, schema, ref, described, opts.prepMode), opts);
+  const cols = p.columns;
+  // OVERRIDING SYSTEM VALUE: a pre-created table's GENERATED ALWAYS identity takes the source's values.
   const head = `INSERT INTO ${q(schema)}.${q(ref.table)} (${cols.map(q).join(', ')}) OVERRIDING SYSTEM VALUE VALUES `;
   const perInsert = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, cols.length)));
   const flush = async (rows: unknown[][]) => {
@@ -146,12 +116,13 @@ async function copyOne(src: pg.Client, dst: pg.Client, opts: CopyOptions, ref: T
     await dst.query(head + tuples.join(', '), rows.flat());
   };
   let copied = 0;
-  await readPages(src, ref, t, opts.batchRows ?? DEFAULT_BATCH_ROWS, async (rows) => {
+  await readPages(src, ref, p, opts.batchRows ?? DEFAULT_BATCH_ROWS, async (rows) => {
+    p.lobs?.apply(rows);
     await insertInBatches(rows, { maxBytes: MAX_INSERT_BYTES, maxRows: perInsert }, flush);
     copied += rows.length;
     opts.onTable?.({ ...ref, rows: copied, done: false });
   });
-  return copied;
+  return { ...ref, rows: copied, truncatedLobs: p.lobs?.truncations() ?? [] };
 }
 
 export async function copyPostgres(opts: CopyOptions): Promise<CopiedTable[]> {
@@ -165,33 +136,16 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopiedTable[]> {
     // Triggers and FK checks off while tables fill in any order; needs superuser or
     // rds_superuser — without it the load still runs, with constraints enforced.
     await dst.query('SET session_replication_role = replica').catch(() => undefined);
-    const plan: Array<{ ref: TableRef; schema: string; t: SourceTable }> = [];
-    for (const ref of opts.tables) {
-      const schema = opts.targetSchema?.(ref.schema) ?? ref.schema;
-      try {
-        const t = await describe(src, ref);
-        await createOnTarget(src, dst, schema, ref, t);
-        plan.push({ ref, schema, t });
-      } catch (err) {
-        throw tableError(opts, ref, err);
-      }
-    }
-    if (opts.truncate && plan.length > 0) {
-      // One statement, so foreign keys between the copied tables do not block it.
-      await dst.query(`TRUNCATE ${plan.map((p) => `${q(p.schema)}.${q(p.ref.table)}`).join(', ')}`).catch((err) => {
-        throw new Error(`Full load: truncating the target tables on ${opts.target.label} failed: ${(err as Error).message}`, { cause: err });
-      });
-    }
     const out: CopiedTable[] = [];
-    for (const { ref, schema, t } of plan) {
-      let rows: number;
+    for (const ref of opts.tables) {
+      let copied: CopiedTable;
       try {
-        rows = await copyOne(src, dst, opts, ref, schema, t);
+        copied = await copyOne(src, dst, opts, ref, opts.targetSchema?.(ref.schema) ?? ref.schema);
       } catch (err) {
         throw tableError(opts, ref, err);
       }
-      opts.onTable?.({ ...ref, rows, done: true });
-      out.push({ ...ref, rows });
+      opts.onTable?.({ ...ref, rows: copied.rows, done: true });
+      out.push(copied);
     }
     return out;
   } finally {

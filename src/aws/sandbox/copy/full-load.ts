@@ -3,8 +3,14 @@
  * database, the simulated DMS task copies the selected tables there for real, so `verify`
  * later compares real data. Same-family copies only (MySQL/MariaDB → MySQL/MariaDB,
  * PostgreSQL → PostgreSQL), which is all promigrate migrates.
+ *
+ * It leaves behind what DMS leaves behind: a missing target table is created with its
+ * columns and primary key only (mysql-table.ts, postgres-table.ts), each table is prepared
+ * as FullLoadSettings.TargetTablePrepMode says, one table at a time, and limited LOB mode
+ * cuts LOBs at TargetMetadata.LobMaxSize (lob.ts).
  */
 import type { ConnectionSpec } from '../../../db/types.js';
+import { TABLE_PREP_MODES, type TablePrepMode } from './prep-mode.js';
 
 export interface TableRef {
   schema: string;
@@ -16,12 +22,24 @@ export interface TableProgress extends TableRef {
   done: boolean;
 }
 
+export type { TablePrepMode } from './prep-mode.js';
+
 export interface CopyOptions {
   source: ConnectionSpec;
   target: ConnectionSpec;
   tables: TableRef[];
-  /** Empty each target table first (DMS TargetTablePrepMode TRUNCATE_BEFORE_LOAD). */
-  truncate: boolean;
+  /**
+   * What happens to each target table before its load ("Full-load task settings"):
+   * DROP_AND_CREATE drops it and creates the bare DMS table; TRUNCATE_BEFORE_LOAD empties it
+   * (one table at a time); DO_NOTHING leaves it and its rows alone. A missing table is
+   * created in every mode.
+   */
+  prepMode: TablePrepMode;
+  /**
+   * Limited LOB mode: TargetMetadata.LobMaxSize in KB; every LOB value larger than that is
+   * cut to it. Absent: LOBs are copied whole (full and inline LOB modes).
+   */
+  lobMaxSizeKb?: number;
   /** Rows per read and per multi-row INSERT (default 1000). */
   batchRows?: number;
   /**
@@ -32,8 +50,19 @@ export interface CopyOptions {
   onTable?(progress: TableProgress): void;
 }
 
+/** LOB values of one column that limited LOB mode cut to `maxBytes`. */
+export interface LobTruncation {
+  column: string;
+  /** How many values were cut. */
+  values: number;
+  /** The size they were cut to, in the bytes DMS counts (NCLOB: 2 bytes a character). */
+  maxBytes: number;
+}
+
 export interface CopiedTable extends TableRef {
   rows: number;
+  /** Columns whose LOBs were cut (limited LOB mode); empty when none was. */
+  truncatedLobs: LobTruncation[];
 }
 
 export const DEFAULT_BATCH_ROWS = 1000;
@@ -47,6 +76,12 @@ export async function copyTables(opts: CopyOptions): Promise<CopiedTable[]> {
     throw new Error(
       `The sandbox full load copies between engines of one family only; ${opts.source.label} is ${opts.source.engine}, ${opts.target.label} is ${opts.target.engine}.`,
     );
+  }
+  if (!TABLE_PREP_MODES.includes(opts.prepMode)) {
+    throw new Error(`prepMode must be one of ${TABLE_PREP_MODES.join(', ')}, got ${String(opts.prepMode)}.`);
+  }
+  if (opts.lobMaxSizeKb !== undefined && !(Number.isInteger(opts.lobMaxSizeKb) && opts.lobMaxSizeKb > 0)) {
+    throw new Error(`lobMaxSizeKb must be a positive integer, got ${opts.lobMaxSizeKb}.`);
   }
   if (opts.batchRows !== undefined && !(Number.isInteger(opts.batchRows) && opts.batchRows > 0)) {
     throw new Error(`batchRows must be a positive integer, got ${opts.batchRows}.`);

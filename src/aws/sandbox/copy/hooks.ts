@@ -3,7 +3,9 @@
  * holds the tables assess inventoried (names and estimated rows), and when sandbox.targetUrl
  * maps the RDS instance to a real local database, starting a task really copies the rows.
  * The sandbox runs on the operator's machine, so it reaches the source as promigrate itself
- * does (through connectVia when given), not as DMS would from inside the VPC.
+ * does (through connectVia when given), not as DMS would from inside the VPC. With a
+ * PostgreSQL targetUrl, a target endpoint's TestConnection asks that server whether the
+ * endpoint's database exists.
  */
 import type { MigrationConfig } from '../../../config/schema.js';
 import { UsageError } from '../../../errors.js';
@@ -11,6 +13,7 @@ import { sourceConnectionSpec } from '../../../db/connect.js';
 import type { ConnectionSpec, Engine } from '../../../db/types.js';
 import { assessedInventory } from '../../../reports/assess.js';
 import type { SimHooks } from '../types.js';
+import type { CopiedTable } from './full-load.js';
 
 function envPassword(name: string | undefined, what: string): string | undefined {
   if (!name) return undefined;
@@ -66,7 +69,7 @@ export function realDataHooks(config: MigrationConfig, stateDir: string): SimHoo
       const { copyTables } = await import('./full-load.js');
       const bySchema = new Map<string, Array<{ schema: string; table: string }>>();
       for (const t of load.tables) bySchema.set(t.schema, [...(bySchema.get(t.schema) ?? []), t]);
-      const copied: Array<{ schema: string; table: string; rows: number }> = [];
+      const copied: CopiedTable[] = [];
       // MySQL schemas are databases: connect to each; PostgreSQL schemas live in one database.
       for (const [schema, tables] of bySchema) {
         const database = config.source.engine === 'postgres' ? config.source.databases[0]! : schema;
@@ -75,7 +78,8 @@ export function realDataHooks(config: MigrationConfig, stateDir: string): SimHoo
             source: sourceConnectionSpec(config.source, database, password),
             target,
             tables,
-            truncate: load.truncate,
+            prepMode: load.prepMode,
+            ...(load.lobMaxSizeKb !== undefined ? { lobMaxSizeKb: load.lobMaxSizeKb } : {}),
           })));
         } catch (err) {
           const failed = /^Full load of (\S+) /.exec((err as Error).message)?.[1];
@@ -83,6 +87,22 @@ export function realDataHooks(config: MigrationConfig, stateDir: string): SimHoo
         }
       }
       return copied;
+    },
+    targetDatabaseExists(endpoint) {
+      if (!config.sandbox.targetUrl || !endpoint.engineName.includes('postgres')) return undefined;
+      const target = sandboxTargetSpec(config)!;
+      if (target.engine !== 'postgres') return undefined;
+      return (async () => {
+        const { openPgClient } = await import('../../../db/postgres-connect.js');
+        // Asked from targetUrl's own database (pg_database is shared by the whole server).
+        const client = await openPgClient(target);
+        try {
+          const found = await client.query('SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1', [endpoint.databaseName]);
+          return (found.rowCount ?? 0) > 0;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      })();
     },
   };
 }

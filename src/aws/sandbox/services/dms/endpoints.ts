@@ -3,8 +3,15 @@
  * PostgreSQLSettings) are accepted and dropped: the world only records `passwordSet`.
  * A TestConnection to a ServerName ending in `.invalid` (e.g. `unreachable.invalid`) fails
  * after `durations.dmsTestConnection` with the ODBC error DMS reports for a network timeout.
+ * A PostgreSQL target endpoint's test also fails when its DatabaseName does not exist, with
+ * PostgreSQL's own `database "…" does not exist` (as libpq reports a connection to a missing
+ * database) in DMS's ODBC failure format: the real database behind the sandbox target
+ * (hooks.targetDatabaseExists) decides, else the RDS instance at that address (its DBName,
+ * or `postgres`, which every RDS for PostgreSQL instance has).
  */
+import { ExitCode, isPromigrateError } from '../../../../errors.js';
 import type { ServiceSimulator, SimContext } from '../../types.js';
+import { rdsState } from '../rds/state.js';
 import { isValidIdentifier, mergeTags, paginate, upperId, uuid } from '../sim-util.js';
 import { taskView } from './progress.js';
 import {
@@ -116,6 +123,17 @@ function failureMessage(e: EndpointRec): string {
     : `${head} ODBC general error., Application-Detailed-Message: RetCode: SQL_ERROR SqlState: HY000 NativeError: 2003 Message: [MySQL][ODBC 8.0(w) Driver]Can't connect to MySQL server on '${host}' (110)`;
 }
 
+const missingDatabaseMessage = (database: string) =>
+  'Test Endpoint failed: Application-Status: 1020912, Application-Message: Cannot connect to ODBC provider ODBC general error., ' +
+  `Application-Detailed-Message: RetCode: SQL_ERROR SqlState: 08001 NativeError: 101 Message: FATAL:  database "${database}" does not exist`;
+
+/** Without a real database behind it: the RDS instance the endpoint points at knows its DBName; any other server is not judged. */
+function rdsHasDatabase(ctx: SimContext, e: EndpointRec, database: string): boolean {
+  const host = (e.serverName ?? '').toLowerCase();
+  const instance = Object.values(rdsState(ctx).instances).find((i) => i.address.toLowerCase() === host && (e.port === undefined || i.port === e.port));
+  return !instance || database === 'postgres' || database === instance.dbName;
+}
+
 function connectionOut(ctx: SimContext, c: ConnectionRec) {
   const s = dmsState(ctx);
   const done = ctx.now() >= c.startedAt + ctx.durations.dmsTestConnection;
@@ -218,9 +236,27 @@ export const endpointHandlers: ServiceSimulator = {
       ok: !unreachable,
       message: unreachable ? failureMessage(e) : undefined,
     };
-    s.connections = s.connections.filter((x) => !(x.instanceArn === c.instanceArn && x.endpointArn === c.endpointArn));
-    s.connections.push(c);
-    return { Connection: connectionOut(ctx, c) };
+    const record = () => {
+      s.connections = s.connections.filter((x) => !(x.instanceArn === c.instanceArn && x.endpointArn === c.endpointArn));
+      s.connections.push(c);
+      return { Connection: connectionOut(ctx, c) };
+    };
+    const database = String(e.databaseName ?? e.settings.PostgreSQLSettings?.DatabaseName ?? '');
+    if (unreachable || e.type !== 'target' || !isPostgres(e.engineName)) return record();
+    const judge = (exists: boolean) => {
+      if (!exists) Object.assign(c, { ok: false, message: missingDatabaseMessage(database) });
+      return record();
+    };
+    const real = ctx.hooks.targetDatabaseExists?.({
+      engineName: e.engineName, serverName: e.serverName, port: e.port, databaseName: database,
+    });
+    if (!real) return judge(rdsHasDatabase(ctx, e, database));
+    return real.then(judge, (err: unknown) => {
+      // The sandbox's own configuration is wrong (a password variable not set): the operator's error.
+      if (isPromigrateError(err) && err.exitCode === ExitCode.badInput) throw err;
+      Object.assign(c, { ok: false, message: failureMessage(e) });
+      return record();
+    });
   },
 
   DescribeConnections(input, ctx) {

@@ -2,6 +2,7 @@
  * DMS table mappings and task settings: parsing and validation (with the messages DMS
  * uses), table selection with `%`/`_` wildcards, and the table list a task works on.
  */
+import { TABLE_PREP_MODES, type TablePrepMode } from '../../copy/prep-mode.js';
 import type { SimContext } from '../../types.js';
 import { likePattern, seeded } from '../sim-util.js';
 import { dmsErrors, type EndpointRec, type TableSpec } from './state.js';
@@ -162,6 +163,9 @@ export function taskSettings(text: unknown, instanceId: string, taskResourceId: 
   if (!Number.isInteger(subTasks) || subTasks < 1 || subTasks > 49) {
     throw dmsErrors.value(`Invalid value ${subTasks} for MaxFullLoadSubTasks: must be between 1 and 49.`);
   }
+  if (!TABLE_PREP_MODES.includes(merged.FullLoadSettings.TargetTablePrepMode)) {
+    throw dmsErrors.value(`Invalid value ${merged.FullLoadSettings.TargetTablePrepMode} for TargetTablePrepMode: must be one of ${TABLE_PREP_MODES.join(', ')}.`);
+  }
   if (merged.Logging.EnableLogging) {
     merged.Logging.CloudWatchLogGroup = `dms-tasks-${instanceId}`;
     merged.Logging.CloudWatchLogStream = `dms-task-${taskResourceId}`;
@@ -174,5 +178,40 @@ export function settingsOf(task: { settings: string }): { maxSubTasks: number; v
   return {
     maxSubTasks: s.FullLoadSettings?.MaxFullLoadSubTasks ?? 8,
     validation: Boolean(s.ValidationSettings?.EnableValidation),
+  };
+}
+
+export type StopAfterFullLoad = 'STOPPED_AFTER_FULL_LOAD' | 'STOPPED_AFTER_CACHED_EVENTS';
+
+export interface LoadSettings {
+  prepMode: TablePrepMode;
+  /**
+   * Limited LOB mode's LobMaxSize (KB). "Target metadata task settings": with SupportLobs one
+   * of FullLobMode, InlineLobMaxSize (which sends larger LOBs in full LOB mode) or
+   * LimitedSizeLobMode is set; only the last cuts LOBs.
+   */
+  lobMaxSizeKb?: number;
+  /**
+   * "Full-load task settings", for full-load-and-CDC tasks: StopTaskCachedChangesNotApplied
+   * stops the task before the cached changes are applied, StopTaskCachedChangesApplied right
+   * after; DescribeReplicationTasks' StopReason names them STOPPED_AFTER_FULL_LOAD and
+   * STOPPED_AFTER_CACHED_EVENTS.
+   */
+  stopAfterFullLoad?: StopAfterFullLoad;
+}
+
+export function loadSettingsOf(task: { settings: string; migrationType: string }): LoadSettings {
+  const s = JSON.parse(task.settings);
+  const meta = s.TargetMetadata ?? {};
+  const full = s.FullLoadSettings ?? {};
+  const limited = meta.SupportLobs !== false && !meta.FullLobMode && meta.LimitedSizeLobMode && Number(meta.LobMaxSize) > 0;
+  const stop: StopAfterFullLoad | undefined = task.migrationType !== 'full-load-and-cdc'
+    ? undefined
+    : full.StopTaskCachedChangesNotApplied ? 'STOPPED_AFTER_FULL_LOAD'
+      : full.StopTaskCachedChangesApplied ? 'STOPPED_AFTER_CACHED_EVENTS' : undefined;
+  return {
+    prepMode: full.TargetTablePrepMode ?? 'DROP_AND_CREATE',
+    ...(limited ? { lobMaxSizeKb: Number(meta.LobMaxSize) } : {}),
+    ...(stop ? { stopAfterFullLoad: stop } : {}),
   };
 }

@@ -7,6 +7,12 @@
  * - full load: tables are loaded `MaxFullLoadSubTasks` at a time (default 8), each at
  *   `durations.dmsFullLoadRowsPerSecond`; then CDC (full-load-and-cdc, cdc) or `stopped`
  *   with "Stop Reason FULL_LOAD_ONLY_FINISHED" (full-load);
+ * - full-load-and-cdc with FullLoadSettings.StopTaskCachedChangesNotApplied: `stopped` the
+ *   moment the full load ends, "Stop Reason STOPPED_AFTER_FULL_LOAD", no CDC yet; with
+ *   StopTaskCachedChangesApplied: `stopped` once the changes cached during the load are
+ *   applied (`stopDuration` after the load), "Stop Reason STOPPED_AFTER_CACHED_EVENTS"
+ *   ("Full-load task settings"; StopReason in DescribeReplicationTasks). Only a run that
+ *   loads tables stops so: resume-processing goes on into CDC without reloading them;
  * - StopReplicationTask: `stopping` for half of `dmsTaskStart`, then `stopped`
  *   ("Stop Reason NORMAL");
  * - `failed` when no table matches the mapping, or when the load of a table named
@@ -103,9 +109,11 @@ export function taskView(ctx: SimContext, task: TaskRec, at = ctx.now()): TaskVi
       failure = failMessage(bad.schema, bad.table, slot.subtask, task.resourceId, copy?.message);
     }
   }
-  const events: Array<{ at: number; cause: 'fail' | 'finish' | 'stop' }> = [];
+  const events: Array<{ at: number; cause: 'fail' | 'finish' | 'pause' | 'stop' }> = [];
   if (failAt !== undefined) events.push({ at: failAt, cause: 'fail' });
   if (task.migrationType === 'full-load') events.push({ at: loadFinish, cause: 'finish' });
+  const pause = run.stopAfterFullLoad && toLoad.length > 0 && task.migrationType === 'full-load-and-cdc' ? run.stopAfterFullLoad : undefined;
+  if (pause) events.push({ at: pause === 'STOPPED_AFTER_FULL_LOAD' ? loadFinish : loadFinish + stopDuration(ctx), cause: 'pause' });
   if (run.stopRequestedAt !== undefined) events.push({ at: run.stopRequestedAt, cause: 'stop' });
   events.sort((a, b) => a.at - b.at);
   const end = events[0];
@@ -120,9 +128,9 @@ export function taskView(ctx: SimContext, task: TaskRec, at = ctx.now()): TaskVi
   else if (ended && end!.cause === 'fail') {
     status = 'failed';
     stopReason = 'Stop Reason FATAL_ERROR';
-  } else if (ended && end!.cause === 'finish') {
+  } else if (ended && (end!.cause === 'finish' || end!.cause === 'pause')) {
     status = 'stopped';
-    stopReason = 'Stop Reason FULL_LOAD_ONLY_FINISHED';
+    stopReason = `Stop Reason ${end!.cause === 'finish' ? 'FULL_LOAD_ONLY_FINISHED' : pause}`;
     stopDate = end!.at;
   } else if (ended) {
     const stoppedAt = end!.at + stopDuration(ctx);
@@ -164,7 +172,11 @@ export function taskView(ctx: SimContext, task: TaskRec, at = ctx.now()): TaskVi
   const cdcFrom = fullLoadTask ? loadFinish : runningAt;
   const cdc = task.migrationType !== 'full-load' && status !== 'failed' && effective >= cdcFrom && (!ended || end!.at > cdcFrom);
   const last = task.cdcHistory[task.cdcHistory.length - 1];
-  const backlog = toLoad.length ? (loadFinish - runningAt) / 1000 : last ? (runningAt - last.end) / 1000 : 30;
+  // Changes wait from the last CDC window, or (first CDC after a stop-after-full-load) since the load began.
+  const loadStarts = Object.values(task.loaded).map((l) => l.startedAt);
+  const backlog = toLoad.length
+    ? (loadFinish - runningAt) / 1000
+    : last ? (runningAt - last.end) / 1000 : loadStarts.length ? (runningAt - Math.min(...loadStarts)) / 1000 : 30;
 
   return {
     status,

@@ -6,6 +6,7 @@
 import { SimError } from '../../errors.js';
 import type { SimContext } from '../../types.js';
 import { partition, type Tag } from '../sim-util.js';
+import type { StopAfterFullLoad } from './mapping.js';
 
 export interface SubnetGroupRec {
   id: string;
@@ -80,6 +81,17 @@ export interface RunRec {
   stopRequestedAt?: number;
   /** The real copy (`hooks.fullLoad`) failed on this table: the run fails there, as DMS would. */
   copyFailure?: { table: string; message: string };
+  /** The stop-after-full-load setting when the run started (a later ModifyReplicationTask does not rewrite history). */
+  stopAfterFullLoad?: StopAfterFullLoad;
+}
+
+/** A line of the task's log (what DMS writes to its CloudWatch log stream). */
+export interface TaskLogLine {
+  at: number;
+  /** DMS's severity letter: I(nfo), W(arning), E(rror). */
+  level: 'I' | 'W' | 'E';
+  component: 'SOURCE_UNLOAD' | 'TARGET_LOAD' | 'TASK_MANAGER';
+  message: string;
 }
 
 export interface LoadedTable {
@@ -111,6 +123,8 @@ export interface TaskRec {
   lastFailure?: string;
   /** Earlier CDC windows, for the CloudWatch latency metrics. */
   cdcHistory: Array<{ start: number; end: number; backlogSeconds: number }>;
+  /** The task log's warnings and errors (absent in worlds saved before it existed). */
+  log?: TaskLogLine[];
 }
 
 export interface DmsSlice {

@@ -7,7 +7,7 @@
 import { ExitCode, isPromigrateError } from '../../../../errors.js';
 import type { ServiceSimulator, SimContext } from '../../types.js';
 import { date, isValidIdentifier, mergeTags, paginate, upperId } from '../sim-util.js';
-import { FAIL_TABLE, parseTableMappings, selectTables, sourceTables, taskSettings } from './mapping.js';
+import { FAIL_TABLE, loadSettingsOf, parseTableMappings, selectTables, sourceTables, taskSettings } from './mapping.js';
 import { tableKey, taskView } from './progress.js';
 import {
   applyFilters, dmsArn, dmsErrors, dmsState, identifierMessage, instanceStatus, requireEndpoint,
@@ -99,17 +99,28 @@ async function copyInto(
     const e = requireEndpoint(ctx, arn);
     return { engineName: e.engineName, serverName: e.serverName, port: e.port, databaseName: e.databaseName };
   };
-  const prep = (JSON.parse(t.settings) as { FullLoadSettings?: { TargetTablePrepMode?: string } }).FullLoadSettings?.TargetTablePrepMode;
+  const { prepMode, lobMaxSizeKb } = loadSettingsOf(t);
   try {
     const copied = await hook({
       source: endpoint(t.sourceArn),
       target: endpoint(t.targetArn),
       tables: tables.map(({ schema, table }) => ({ schema, table })),
-      truncate: prep !== 'DO_NOTHING',
+      prepMode,
+      ...(lobMaxSizeKb !== undefined ? { lobMaxSizeKb } : {}),
     });
     for (const c of copied ?? []) {
       const spec = run.tables.find((x) => x.schema === c.schema && x.table === c.table);
       if (spec) spec.rows = c.rows;
+      // "Setting LOB support for source databases in an AWS DMS task": LOBs above the limit
+      // are truncated "and a warning is issued to the log file" — the task log only.
+      for (const cut of c.truncatedLobs ?? []) {
+        (t.log ??= []).push({
+          at: run.startedAt,
+          level: 'W',
+          component: 'SOURCE_UNLOAD',
+          message: `${cut.values} value(s) of LOB column '${cut.column}' of table '${c.schema}'.'${c.table}' truncated to ${cut.maxBytes} bytes (limited LOB mode, LobMaxSize ${lobMaxSizeKb} KB)`,
+        });
+      }
     }
   } catch (err) {
     // The sandbox's own configuration is wrong (e.g. a password variable is not set): the
@@ -205,13 +216,14 @@ export const taskHandlers: ServiceSimulator = {
     const tables = selectTables(sourceTables(ctx, requireEndpoint(ctx, t.sourceArn), rules), rules).sort(
       (a, b) => a.schema.localeCompare(b.schema) || a.table.localeCompare(b.table),
     );
-    const before = { loaded: t.loaded, freshStartAt: t.freshStartAt, run: t.run };
+    const before = { loaded: t.loaded, freshStartAt: t.freshStartAt, run: t.run, log: t.log?.slice() };
     if (type !== 'resume-processing') {
       t.loaded = {};
       t.freshStartAt = ctx.now();
     }
     const toLoad = t.migrationType === 'cdc' ? [] : tables.map(tableKey).filter((k) => !t.loaded[k]);
-    t.run = { type, startedAt: ctx.now(), tables, toLoad };
+    const { stopAfterFullLoad } = loadSettingsOf(t);
+    t.run = { type, startedAt: ctx.now(), tables, toLoad, ...(stopAfterFullLoad ? { stopAfterFullLoad } : {}) };
     const output = () => ({ ReplicationTask: taskOut(ctx, t) });
     // Synchronous unless a real copy runs, like every other handler.
     const copying = realFullLoad(ctx, t, t.run);
