@@ -60,7 +60,7 @@ const HEADER = new RegExp(`^\\s*CREATE\\s+TABLE\\s+(${IDENT}(?:\\s*\\.\\s*${IDEN
 const INDEX_HEAD = new RegExp(`^(?:UNIQUE\\s+|FULLTEXT\\s+|SPATIAL\\s+)?(?:KEY|INDEX)\\s+(${IDENT})`, 'i');
 
 /** Options a MyISAM/Aria/MERGE table may carry that InnoDB refuses or that RDS does not allow. */
-const NON_INNODB_OPTIONS = /\s*\b(?:PACK_KEYS|DELAY_KEY_WRITE|PAGE_CHECKSUM|TRANSACTIONAL|INSERT_METHOD|UNION|ROW_FORMAT=(?:FIXED|PAGE))\s*=?\s*(?:\([^)]*\)|\S*)/gi;
+const NON_INNODB_OPTIONS = /\s*\b(?:(?:PACK_KEYS|DELAY_KEY_WRITE|PAGE_CHECKSUM|TRANSACTIONAL|INSERT_METHOD)\s*=\s*\w+|UNION\s*=\s*\([^)]*\)|ROW_FORMAT\s*=\s*(?:FIXED|PAGE)\b)/gi;
 const DIRECTORY_OPTIONS = /\s*\b(?:DATA|INDEX)\s+DIRECTORY\s*=\s*'\s*'/gi;
 
 function classify(masked: string): ItemKind {
