@@ -126,6 +126,9 @@ describe('rewriteDefinition', () => {
   it('qualifies routine and event names, and reads "…" as identifiers under ANSI_QUOTES', () => {
     const proc = rewriteDefinition('procedure', input('CREATE DEFINER=`app`@`localhost` PROCEDURE `p`(IN x INT)\nBEGIN\n  SELECT "shop"."orders".id FROM "shop"."orders";\nEND', { ansiQuotes: true }));
     expect(proc.sql).toBe('CREATE DEFINER=`admin`@`%` PROCEDURE `shop_t`.`p`(IN x INT)\nBEGIN\n  SELECT `shop_t`."orders".id FROM `shop_t`."orders";\nEND');
+    // SHOW CREATE writes the header of an ANSI_QUOTES routine in double quotes.
+    const ansiHead = rewriteDefinition('procedure', input('CREATE DEFINER="app"@"localhost" PROCEDURE "p"()\nSELECT 1', { ansiQuotes: true }));
+    expect(ansiHead).toMatchObject({ sql: 'CREATE DEFINER=`admin`@`%` PROCEDURE `shop_t`.`p`()\nSELECT 1', name: 'p', definerWas: '"app"@"localhost"' });
     const notAnsi = rewriteDefinition('procedure', input('CREATE DEFINER=`app`@`localhost` PROCEDURE `p`()\nSELECT "shop"."orders"'));
     expect(notAnsi.bodyRewritten).toBe(false);
     const event = rewriteDefinition('event', input("CREATE DEFINER=`app`@`localhost` EVENT `ev` ON SCHEDULE EVERY 1 HOUR STARTS '2030-01-01 00:00:00' ON COMPLETION NOT PRESERVE ENABLE DO CALL shop.total_of(1)"));

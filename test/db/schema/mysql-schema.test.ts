@@ -62,7 +62,8 @@ describe('MySQL/MariaDB target schema: extract, apply, snapshot', () => {
   });
 
   afterAll(async () => {
-    await admin?.query(`DROP DATABASE IF EXISTS \`${SRC}\`; DROP DATABASE IF EXISTS \`${TGT}\`; DROP DATABASE IF EXISTS \`${BARE}\`; DROP USER IF EXISTS '${OWNER}'@'localhost'`);
+    // Targets first: a foreign key of theirs may point into the source database.
+    await admin?.query(`DROP DATABASE IF EXISTS \`${TGT}\`; DROP DATABASE IF EXISTS \`${BARE}\`; DROP DATABASE IF EXISTS \`${SRC}\`; DROP USER IF EXISTS '${OWNER}'@'localhost'`);
     await admin?.end();
   });
 
@@ -74,6 +75,7 @@ describe('MySQL/MariaDB target schema: extract, apply, snapshot', () => {
       ...TABLES.map((table) => `pre-data/${t(`table ${table}`)}`),
       // Routines before views: a view calling a function needs the function; nothing checks a routine's body.
       `pre-data/${t('procedure add_points')}`,
+      `pre-data/${t('procedure member_label')}`,
       `pre-data/${t('function member_points')}`,
       `pre-data/${t('function slug')}`,
       // v_busy_posts reads v_post_stats: alphabetical order would be wrong.
@@ -131,7 +133,7 @@ describe('MySQL/MariaDB target schema: extract, apply, snapshot', () => {
 
   it('rewrites every definer to the target admin user and qualifies names with the target database', () => {
     const defined = plan.statements.filter((s) => ['view', 'procedure', 'function', 'trigger', 'event'].includes(s.object.kind));
-    expect(defined).toHaveLength(7);
+    expect(defined).toHaveLength(8);
     for (const s of defined) {
       expect(s.sql).toContain(`DEFINER=\`${server.adminUser}\`@\`%\``);
       expect(s.sql).not.toContain(OWNER);
@@ -145,6 +147,7 @@ describe('MySQL/MariaDB target schema: extract, apply, snapshot', () => {
     expect(sqlOf(`cutover/trigger ${TGT}.board.trg_board_defaults`)).toContain(`TRIGGER \`${TGT}\`.\`trg_board_defaults\` BEFORE INSERT ON \`${TGT}\`.\`board\` FOR EACH ROW\nBEGIN`);
     // Routines, triggers and events are created with the sql_mode they had on the source.
     expect(sqlOf(`pre-data/procedure ${TGT}.add_points`)).toMatch(/^\/\* session sql_mode='[A-Z_,]*STRICT_TRANS_TABLES[A-Z_,]*' \*\/\nCREATE DEFINER=/);
+    expect(sqlOf(`pre-data/procedure ${TGT}.member_label`)).toMatch(/^\/\* session sql_mode='PIPES_AS_CONCAT,ANSI_QUOTES,STRICT_ALL_TABLES' \*\/\n/);
     expect(plan.warnings).toContain(`Event \`${TGT}\`.\`ev_purge_log\` runs only while the target's event scheduler is on: set the RDS DB parameter event_scheduler to ON in the target's parameter group.`);
     // All three functions declare DETERMINISTIC or READS SQL DATA.
     expect(plan.warnings.some((w) => w.includes('log_bin_trust_function_creators'))).toBe(false);
@@ -169,7 +172,7 @@ describe('MySQL/MariaDB target schema: extract, apply, snapshot', () => {
       const snapshot = await mysqlSchema.snapshot(connect, selection(TGT), 'target');
       expect(Object.keys(source.tables).sort()).toEqual(TABLES.map((t) => `${SRC}.${t}`));
       expect(Object.keys(source.objects).sort()).toEqual(
-        [`event ${SRC}.ev_purge_log`, `function ${SRC}.member_points`, `function ${SRC}.slug`, `procedure ${SRC}.add_points`, `trigger ${SRC}.trg_board_defaults`, `view ${SRC}.v_busy_posts`, `view ${SRC}.v_post_stats`].sort(),
+        [`event ${SRC}.ev_purge_log`, `function ${SRC}.member_points`, `function ${SRC}.slug`, `procedure ${SRC}.add_points`, `procedure ${SRC}.member_label`, `trigger ${SRC}.trg_board_defaults`, `view ${SRC}.v_busy_posts`, `view ${SRC}.v_post_stats`].sort(),
       );
       expect(source.tables[`${SRC}.board`]!.indexes).toMatchObject({ idx_board_day_hit: '(`regist_day`, `hit` DESC) USING BTREE', idx_board_subject: '(`subject`(50)) USING BTREE' });
       expect(source.tables[`${SRC}.replies`]!.constraints.fk_replies_board).toBe(`FOREIGN KEY (\`board_num\`) REFERENCES \`${SRC}\`.\`board\` (\`num\`) ON UPDATE RESTRICT ON DELETE CASCADE`);
@@ -195,6 +198,12 @@ describe('MySQL/MariaDB target schema: extract, apply, snapshot', () => {
       const [[row]] = await admin.query<RowDataPacket[]>(`SELECT hit, regist_day FROM \`${TGT}\`.board WHERE num = 4`);
       expect(row).toMatchObject({ hit: 0, regist_day: expect.stringMatching(/^\d{4}-\d\d-\d\d \(\d\d:\d\d\)$/) });
       await expect(admin.query(`INSERT INTO \`${TGT}\`.replies (board_num, body) VALUES (999, 'orphan')`)).rejects.toThrow(/foreign key constraint fails/);
+    });
+
+    it('creates routines with their own sql_mode, so they parse and behave as on the source', async () => {
+      await admin.query(`CALL \`${TGT}\`.member_label(2, @label)`);
+      const [[row]] = await admin.query<RowDataPacket[]>('SELECT @label AS label');
+      expect(row).toEqual({ label: '김철수 #2' });
     });
 
     it('finds every applied object as existing, and after an index is dropped re-applies exactly that one', async () => {

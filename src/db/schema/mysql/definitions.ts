@@ -5,7 +5,7 @@
  * target database, and qualifiers naming a migrated source database inside the body point
  * to its target database.
  */
-import { CHAIN, identifiersIn, mapSchemaQualifiers, mask, q, qq, type QualifierMapping } from './sql-text.js';
+import { chain, identifiersIn, mapSchemaQualifiers, mask, q, qq, type MaskOptions, type QualifierMapping } from './sql-text.js';
 
 export interface DefinitionInput {
   /** The server's CREATE statement (SHOW CREATE … output). */
@@ -26,23 +26,29 @@ export interface Definition {
   bodyRewritten: boolean;
 }
 
-const DEFINER = /\bDEFINER\s*=\s*(?:`[^`]*`(?:\s*@\s*`[^`]*`)?|'[^']*'\s*@\s*'[^']*'|CURRENT_USER(?:\s*\(\s*\))?)/i;
-const HEADS = {
-  view: new RegExp(`\\bVIEW\\s+${CHAIN}`, 'id'),
-  procedure: new RegExp(`\\bPROCEDURE\\s+${CHAIN}`, 'id'),
-  function: new RegExp(`\\bFUNCTION\\s+${CHAIN}`, 'id'),
-  event: new RegExp(`\\bEVENT\\s+${CHAIN}`, 'id'),
-  trigger: new RegExp(`\\bTRIGGER\\s+${CHAIN}\\s+(?:BEFORE|AFTER)\\s+(?:INSERT|UPDATE|DELETE)\\s+ON\\s+${CHAIN}`, 'id'),
-} as const;
+// Backticks, or under ANSI_QUOTES (SHOW CREATE writes a routine's header in its own sql_mode) double quotes.
+const DEFINER = /\bDEFINER\s*=\s*(?:`[^`]*`(?:\s*@\s*`[^`]*`)?|"[^"]*"(?:\s*@\s*"[^"]*")?|'[^']*'\s*@\s*'[^']*'|CURRENT_USER(?:\s*\(\s*\))?)/i;
 
-export type DefinitionKind = keyof typeof HEADS;
+function heads(opts: MaskOptions) {
+  const c = chain(opts);
+  return {
+    view: new RegExp(`\\bVIEW\\s+${c}`, 'id'),
+    procedure: new RegExp(`\\bPROCEDURE\\s+${c}`, 'id'),
+    function: new RegExp(`\\bFUNCTION\\s+${c}`, 'id'),
+    event: new RegExp(`\\bEVENT\\s+${c}`, 'id'),
+    trigger: new RegExp(`\\bTRIGGER\\s+${c}\\s+(?:BEFORE|AFTER)\\s+(?:INSERT|UPDATE|DELETE)\\s+ON\\s+${c}`, 'id'),
+  };
+}
+
+export type DefinitionKind = keyof ReturnType<typeof heads>;
 
 export function rewriteDefinition(kind: DefinitionKind, input: DefinitionInput): Definition {
   const { sql, targetSchema } = input;
-  const masked = mask(sql, { ansiQuotes: input.qualifiers.ansiQuotes });
-  const head = HEADS[kind].exec(masked);
+  const opts = { ansiQuotes: input.qualifiers.ansiQuotes };
+  const masked = mask(sql, opts);
+  const head = heads(opts)[kind].exec(masked);
   if (!head?.indices) throw new Error(`unexpected SHOW CREATE ${kind.toUpperCase()} output: ${sql.slice(0, 80)}`);
-  const nameOf = ([from, to]: [number, number]) => identifiersIn(sql, masked, from, to).pop()!;
+  const nameOf = ([from, to]: [number, number]) => identifiersIn(sql, masked, from, to, opts).pop()!;
   // The object's name, and for a trigger its table: [from, to, replacement].
   const edits: Array<[number, number, string]> = [];
   const nameSpan = head.indices[1]!;
@@ -58,7 +64,7 @@ export function rewriteDefinition(kind: DefinitionKind, input: DefinitionInput):
   if (definer && definer.index < head.index) {
     const wanted = `${q(input.targetUser)}@\`%\``;
     const was = sql.slice(definer.index, definer.index + definer[0].length).replace(/^DEFINER\s*=\s*/i, '');
-    if (was.replace(/\s+/g, '') !== wanted) definerWas = was;
+    if (was.replace(/[`"'\s]/g, '') !== `${input.targetUser}@%`) definerWas = was;
     edits.unshift([definer.index, definer.index + definer[0].length, `DEFINER=${wanted}`]);
   }
 

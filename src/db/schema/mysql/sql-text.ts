@@ -17,7 +17,8 @@ export const lit = (value: string): string => `'${value.replace(/\\/g, '\\\\').r
 
 /** One identifier in masked text: backtick-quoted (contents masked) or bare. */
 export const IDENT = '(?:`[^`]*`|[0-9A-Za-z_$\\u0080-\\uffff]+)';
-const IDENT_ANSI = '(?:`[^`]*`|"[^"]*"|[0-9A-Za-z_$\\u0080-\\uffff]+)';
+/** The same under ANSI_QUOTES, where "…" is an identifier too. */
+export const IDENT_ANSI = '(?:`[^`]*`|"[^"]*"|[0-9A-Za-z_$\\u0080-\\uffff]+)';
 
 /** The name an identifier token stands for: unquoted and unescaped. */
 export function unquote(token: string): string {
@@ -176,9 +177,9 @@ export function mapSchemaQualifiers(sql: string, mapping: QualifierMapping): str
 }
 
 /** The names of the identifiers found in masked[from, to), read from the original text. */
-export function identifiersIn(sql: string, masked: string, from = 0, to = masked.length): string[] {
+export function identifiersIn(sql: string, masked: string, from = 0, to = masked.length, opts: MaskOptions = {}): string[] {
   const names: string[] = [];
-  for (const m of masked.slice(from, to).matchAll(new RegExp(IDENT, 'g'))) {
+  for (const m of masked.slice(from, to).matchAll(new RegExp(opts.ansiQuotes ? IDENT_ANSI : IDENT, 'g'))) {
     const at = from + m.index;
     names.push(unquote(sql.slice(at, at + m[0].length)));
   }
@@ -186,4 +187,7 @@ export function identifiersIn(sql: string, masked: string, from = 0, to = masked
 }
 
 /** An identifier chain `a` or `a`.`b` (masked text), as one capturing group. */
-export const CHAIN = `(${IDENT}(?:\\s*\\.\\s*${IDENT})?)`;
+export const chain = (opts: MaskOptions = {}) => {
+  const id = opts.ansiQuotes ? IDENT_ANSI : IDENT;
+  return `(${id}(?:\\s*\\.\\s*${id})?)`;
+};
