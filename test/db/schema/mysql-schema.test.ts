@@ -266,5 +266,15 @@ describe('MySQL/MariaDB target schema: extract, apply, snapshot', () => {
       const fk = barePlan.statements.find((s) => s.id === `cutover/foreign-key ${BARE}.replies.fk_replies_board`)!;
       await expect(target.execute(fk)).rejects.toThrow(new RegExp(`^cutover/foreign-key ${BARE}\\.replies\\.fk_replies_board failed on the target: .*foreign key constraint fails`));
     });
+
+    it('tells a reference into the source database apart from one into its target stand-in', async () => {
+      await admin.query(`ALTER TABLE \`${BARE}\`.board ADD CONSTRAINT fk_board_member FOREIGN KEY (member_num) REFERENCES \`${SRC}\`.members (num) ON DELETE SET NULL`);
+      await admin.query(`CREATE VIEW \`${BARE}\`.v_stray AS SELECT num FROM \`${SRC}\`.members`);
+      const after = await mysqlSchema.snapshot(connect, selection(BARE), 'target');
+      expect(after.tables[`${SRC}.board`]!.constraints.fk_board_member).toBe(
+        `FOREIGN KEY (\`member_num\`) REFERENCES \`${SRC} (source database)\`.\`members\` (\`num\`) ON UPDATE RESTRICT ON DELETE SET NULL`,
+      );
+      expect(after.objects[`view ${SRC}.v_stray`]).toContain(`from \`${SRC} (source database)\`.\`members\``);
+    });
   });
 });

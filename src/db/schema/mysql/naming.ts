@@ -5,7 +5,12 @@ export interface Naming {
   /** The selected source databases, each once, in the selection's order. */
   databases: string[];
   toTarget(schema: string): string;
-  /** The source database a target database holds (identity for names the selection does not map). */
+  /**
+   * The source database a target database holds; a selected source database that the
+   * selection moves elsewhere reads `<name> (source database)` (on a target sharing the
+   * source's server, a reference to it is a reference outside the migration); any other name
+   * stays as it is.
+   */
   toSource(schema: string): string;
   /** Whether `schema` is one of the selected source databases. */
   isSelected(schema: string): boolean;
@@ -19,7 +24,7 @@ export function naming(selection: SchemaSelection): Naming {
   return {
     databases,
     toTarget: map,
-    toSource: (s) => back.get(s) ?? s,
+    toSource: (s) => back.get(s) ?? (selected.has(s) ? `${s} (source database)` : s),
     isSelected: (s) => selected.has(s),
   };
 }

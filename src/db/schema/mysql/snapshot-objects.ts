@@ -1,6 +1,6 @@
 /**
  * Views, routines, triggers and events of one side as normalised text (definer left out,
- * qualifiers naming this side's databases read back as source names), and the
+ * qualifiers read back as source names: SideNames.back), and the
  * AUTO_INCREMENT counters of the selected tables.
  */
 import type { SequenceShape } from '../types.js';
@@ -28,8 +28,9 @@ export async function objectTexts(s: Session, { schemas, names, wanted, known }:
   const here = new Set(schemas);
   const normalise = (body: unknown, sqlMode?: unknown) =>
     mapSchemaQualifiers(str(body), {
-      rename: (db) => (here.has(db) ? names.back(db) : undefined),
-      isObject: (db, name) => known.has(`${db}.${name}`.toLowerCase()),
+      rename: (db) => (names.back(db) === db ? undefined : names.back(db)),
+      // Only this side's databases are listed; a name outside them is taken as a database.
+      isObject: (db, name) => !here.has(db) || known.has(`${db}.${name}`.toLowerCase()),
       ansiQuotes: /\bANSI_QUOTES\b/.test(str(sqlMode)),
     });
   const objects: Record<string, string> = {};
