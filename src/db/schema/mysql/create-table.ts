@@ -110,7 +110,7 @@ export function rewriteCreateTable(input: TableRewriteInput): TableRewrite {
 
   const ai = input.autoIncrementColumn;
   const primary = items.find((i) => i.kind === 'primary');
-  // MySQL requires an AUTO_INCREMENT column to lead some index; DMS-free CREATE TABLE must keep one.
+  // MySQL requires an AUTO_INCREMENT column to lead some index: when the primary key does not, CREATE TABLE keeps one.
   let aiIndexNeeded = ai !== undefined && (!primary || firstColumn(primary) !== ai);
 
   for (const item of items) {
