@@ -166,6 +166,8 @@ export async function runSchemaPhase(ctx: StepContext, inventory: Inventory, pha
     // The target decides, not the checkpoint: an object dropped since is built again.
     const existing = await target.existing(statements.filter((x) => !ALWAYS_APPLIED.has(x.object.kind)).map((x) => x.object));
     for (const st of statements) {
+      // A position has no object to find: the checkpoint says whether this run of the phase set it.
+      if (ALWAYS_APPLIED.has(st.object.kind) && done.includes(st.id)) continue;
       if (!ALWAYS_APPLIED.has(st.object.kind) && existing.has(objectKey(st.object))) {
         present++;
         if (!done.includes(st.id)) done.push(st.id);
@@ -182,13 +184,18 @@ export async function runSchemaPhase(ctx: StepContext, inventory: Inventory, pha
       ).catch((err: unknown) => {
         throw phaseError(`Building the target schema failed at ${st.id}`, err, `The statements before it are in place and recorded; fix the cause on the target (or the source object), then re-run: promigrate continues with ${st.id}.`);
       });
-      await crashAfterStatement();
+      const position = ALWAYS_APPLIED.has(st.object.kind);
+      // An object's crash point is before its checkpoint (the target's catalog heals that gap);
+      // a position's after it (running it again is its healing, and a rehearsal killing every
+      // run at its first statement must still get further).
+      if (!position) await crashAfterStatement();
       applied.push(st);
       if (st.object.kind === 'database') {
         await ctx.recordResource(targetDatabaseKey(st.object.name), { type: 'db:database', id: st.object.name, region: ctx.aws.region });
       }
       if (!done.includes(st.id)) done.push(st.id);
       await ctx.checkpoint(name, { done } satisfies PhaseCheckpoint);
+      if (position) await crashAfterStatement();
     }
   } finally {
     await target.close().catch(() => undefined);

@@ -33,6 +33,9 @@ async function open(spec: ConnectionSpec): Promise<Connection> {
       dateStrings: true,
       // JSON (MySQL's type and MariaDB's json_valid LONGTEXT) as the stored text, not parsed objects.
       jsonStrings: true,
+      // Spatial values as the server's own bytes (SRID + WKB), which it takes back as they are;
+      // mysql2 would otherwise parse them into {x, y} objects no INSERT accepts.
+      typeCast: (field, next) => (field.type === 'GEOMETRY' ? field.buffer() : next()),
     });
   } catch (err) {
     throw new Error(`Cannot connect to ${spec.label}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
