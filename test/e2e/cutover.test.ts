@@ -108,8 +108,8 @@ function workspace(dns: string, freeze?: Parameters<typeof config>[1]): string {
 }
 
 interface DbLine { step?: string; operation: string; params?: { source?: string; statements?: string[]; lifted?: boolean }; outcome: string; error?: string; callId?: string }
-/** The audit lines of database writes (the freeze and its undo are audited like AWS calls). */
-const dbLines = (cwd: string): DbLine[] => (audit(cwd) as unknown as DbLine[]).filter((e) => e.operation.startsWith('db:'));
+/** The audit lines of writes to the source (the freeze and its undo are audited like AWS calls). */
+const dbLines = (cwd: string): DbLine[] => (audit(cwd) as unknown as DbLine[]).filter((e) => e.operation.startsWith('db:source:'));
 
 beforeAll(async () => {
   app = createServer((_req, res) => {

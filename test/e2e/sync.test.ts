@@ -124,7 +124,9 @@ describe('promigrate sync (sandbox, real MariaDB source and target)', () => {
     expect(state.steps.sync.outputs).toMatchObject({ tables: 3, rowsLoaded: ORDERS + 1, startType: 'start-replication', validationFailed: 0 });
     expect(Object.keys(state.resources).filter((k) => k.startsWith('sync.')).sort()).toEqual(['sync.endpoint.source', 'sync.endpoint.target', 'sync.task']);
     expect(calls(cwd, 'dms:CreateReplicationTask')).toHaveLength(1);
-    expect(calls(cwd, 'dms:StartReplicationTask').map((c) => c.params?.StartReplicationTaskType)).toEqual(['start-replication']);
+    // Full load, DMS's pause for the index build, then the cached changes and CDC.
+    expect(calls(cwd, 'dms:StartReplicationTask').map((c) => c.params?.StartReplicationTaskType)).toEqual(['start-replication', 'resume-processing']);
+    expect(out).toContain('Resuming the replication task (resume-processing): DMS applies the changes it cached during the full load, then CDC continues.');
     const created = calls(cwd, 'dms:CreateEndpoint');
     expect(created.map((c) => c.params?.EndpointType)).toEqual(expect.arrayContaining(['source', 'target']));
     for (const c of created) expect(c.params?.Tags).toEqual(expect.arrayContaining([{ Key: 'promigrate:project', Value: PROJECT }, { Key: 'promigrate:step', Value: 'sync' }]));
@@ -140,7 +142,8 @@ describe('promigrate sync (sandbox, real MariaDB source and target)', () => {
     expect(again.stdout + again.stderr).toContain('already running; watching it');
     expect(calls(cwd, 'dms:CreateReplicationTask')).toHaveLength(1);
     expect(calls(cwd, 'dms:CreateEndpoint')).toHaveLength(2);
-    expect(calls(cwd, 'dms:StartReplicationTask')).toHaveLength(1);
+    expect(calls(cwd, 'dms:StartReplicationTask')).toHaveLength(2);
+    expect(calls(cwd, 'db:target:table')).toHaveLength(3); // the schema is there: nothing created again
   });
 
   it('--json: one JSON line per progress sample with per-table rows, then the result document', async () => {
@@ -161,7 +164,7 @@ describe('promigrate sync (sandbox, real MariaDB source and target)', () => {
     expect(result.steps[0]).toMatchObject({ id: 'sync', status: 'done' });
   });
 
-  it('kill -9 right after the start: the resumed run starts nothing; after a stop it resumes with resume-processing, never a second task', async () => {
+  it('kill -9 right after the start: the resumed run does not start it again (only resumes after the full-load pause); after a stop it resumes with resume-processing, never a second task', async () => {
     const { cwd, targetDb } = await workspace();
     // Four mutating calls: two endpoints, the task, the start. The kill lands after the start.
     const crashed = await cli(cwd, ['sync', '--yes'], { PROMIGRATE_SANDBOX_CRASH_AFTER: '4' });
@@ -169,7 +172,8 @@ describe('promigrate sync (sandbox, real MariaDB source and target)', () => {
     expect(stateOf(cwd).steps.sync.checkpoints.start.type).toBe('start-replication');
 
     // The kill lands before the audit line of the start is written; the world is the truth.
-    const startedAt = (await tasksIn(cwd))[0]!.ReplicationTaskStartDate;
+    // FreshStartDate: the last start-replication/reload-target (a resume keeps it).
+    const startedAt = (await tasksIn(cwd))[0]!.ReplicationTaskStats?.FreshStartDate;
     expect(startedAt).toBeDefined();
 
     const resumed = await cli(cwd, ['sync', '--yes']);
@@ -177,9 +181,11 @@ describe('promigrate sync (sandbox, real MariaDB source and target)', () => {
     expect(resumed.stdout + resumed.stderr).toMatch(/already (starting|running); watching it/);
     // The start's journal note became an interrupted line; nothing was started again.
     expect(resumed.stdout + resumed.stderr).toContain('The last run stopped while 1 AWS call(s) were in flight');
-    expect(calls(cwd, 'dms:StartReplicationTask').map((c) => [c.params?.StartReplicationTaskType, (c as { outcome?: string }).outcome])).toEqual([['start-replication', 'interrupted']]);
+    // The one start call after it: resume-processing at DMS's pause after the full load
+    // (StopTaskCachedChangesNotApplied), once the secondary indexes are built.
+    expect(calls(cwd, 'dms:StartReplicationTask').map((c) => [c.params?.StartReplicationTaskType, (c as { outcome?: string }).outcome])).toEqual([['start-replication', 'interrupted'], ['resume-processing', 'ok']]);
     const [running] = await tasksIn(cwd);
-    expect(running!.ReplicationTaskStartDate).toEqual(startedAt);
+    expect(running!.ReplicationTaskStats?.FreshStartDate).toEqual(startedAt);
 
     // The operator (or DMS) stops the task; the next sync must resume, not restart.
     const { sandbox, clients } = await makeSandbox({ worldPath: join(cwd, '.promigrate/sandbox.json') });
@@ -192,7 +198,7 @@ describe('promigrate sync (sandbox, real MariaDB source and target)', () => {
     const afterStop = await cli(cwd, ['sync', '--yes']);
     expect(afterStop.code, afterStop.stderr).toBe(0);
     expect(afterStop.stdout + afterStop.stderr).toContain('Starting the replication task with resume-processing (it was stopped).');
-    expect(calls(cwd, 'dms:StartReplicationTask').map((c) => c.params?.StartReplicationTaskType)).toEqual(['start-replication', 'resume-processing']);
+    expect(calls(cwd, 'dms:StartReplicationTask').map((c) => c.params?.StartReplicationTaskType)).toEqual(['start-replication', 'resume-processing', 'resume-processing']);
     expect(await tasksIn(cwd)).toHaveLength(1);
     // Finished tables are not loaded again by resume-processing.
     const [[{ n }]] = (await admin.query(`SELECT COUNT(*) AS n FROM ${targetDb}.orders`)) as unknown as [[{ n: number }]];

@@ -148,7 +148,8 @@ export function taskView(ctx: SimContext, task: TaskRec, at = ctx.now()): TaskVi
     const slot = schedule.get(key);
     if (!slot) {
       if (previous) {
-        return { ...base, state: 'Table completed', loadedRows: previous.rows, loadStart: previous.startedAt, loadEnd: previous.finishedAt, reloaded: previous.reloaded };
+        // What that run loaded (really copied rows), not this run's estimate of the table.
+        return { ...base, rows: previous.rows, state: 'Table completed', loadedRows: previous.rows, loadStart: previous.startedAt, loadEnd: previous.finishedAt, reloaded: previous.reloaded };
       }
       return { ...base, state: effective >= runningAt ? 'Table completed' : 'Before load', loadedRows: 0 };
     }
