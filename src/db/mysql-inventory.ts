@@ -15,6 +15,8 @@ export interface MysqlColumn extends DbColumn {
 }
 
 export const MYSQL_LOB_TYPES = new Set(['tinytext', 'text', 'mediumtext', 'longtext', 'tinyblob', 'blob', 'mediumblob', 'longblob', 'json']);
+/** The MySQL types DMS moves as NCLOB, 2 bytes a character (DMS user guide, "Source data types for MySQL"). */
+export const MYSQL_NCLOB_TYPES = new Set(['mediumtext', 'longtext']);
 
 interface TableRow { s: string; t: string; type: string; engine: string | null; rows_: unknown; data: unknown; idx: unknown; coll: string | null }
 interface ColumnRow { s: string; t: string; c: string; dtype: string; ctype: string; nullable: string; maxlen: unknown; cs: string | null; coll: string | null; extra: string | null }

@@ -20,6 +20,11 @@ export interface LobColumnRef {
   schema: string;
   table: string;
   column: string;
+  /**
+   * MEDIUMTEXT/LONGTEXT: DMS moves them as NCLOB, 2 bytes a character (DMS user guide,
+   * "Source data types for MySQL"), so their size is measured the way DMS counts it.
+   */
+  nclob?: boolean;
 }
 
 /** Tables measured per LOB-size statement: one statement per 200 tables that have LOB columns. */
@@ -135,7 +140,8 @@ export class MysqlDatabase implements Database {
   }
 
   /**
-   * The largest stored value (bytes) of each LOB column. One full scan per table that has
+   * The largest value of each LOB column in the bytes DMS moves (stored bytes; NCLOB
+   * columns 2 a character). One full scan per table that has
    * LOB columns, all of a table's columns in the same scan, up to 200 tables per statement:
    * the query count grows only with the number of LOB-bearing tables, by one per 200.
    */
@@ -150,7 +156,7 @@ export class MysqlDatabase implements Database {
     for (let i = 0; i < groups.length; i += LOB_TABLES_PER_QUERY) {
       const chunk = groups.slice(i, i + LOB_TABLES_PER_QUERY);
       const selects = chunk.map((refs, n) => {
-        const maxima = refs.map((r) => `COALESCE(MAX(LENGTH(${quoteId(r.column)})), 0)`).join(', ');
+        const maxima = refs.map((r) => `COALESCE(MAX(${r.nclob ? `CHAR_LENGTH(${quoteId(r.column)}) * 2` : `LENGTH(${quoteId(r.column)})`}), 0)`).join(', ');
         return `SELECT ${n} AS g, CONCAT_WS(',', ${maxima}) AS m FROM ${quoteId(refs[0]!.schema)}.${quoteId(refs[0]!.table)}`;
       });
       const rows = await this.rows<{ g: number | string; m: string }>(selects.join('\nUNION ALL\n'));

@@ -2,7 +2,7 @@
  * Table-level MySQL/MariaDB checks: storage engines, row identity for CDC, LOB sizes against
  * the LOB mode, mixed-case names, and AUTO_INCREMENT (which DMS does not carry over).
  */
-import type { MysqlColumn } from '../../db/mysql-inventory.js';
+import { MYSQL_NCLOB_TYPES, type MysqlColumn } from '../../db/mysql-inventory.js';
 import { versionAtLeast } from '../../db/mysql-version.js';
 import type { DbTable, Inventory, ServerVersion } from '../../db/types.js';
 import type { Finding } from './finding.js';
@@ -90,7 +90,7 @@ export function checkLobs(tables: DbTable[], f: LobFacts): Finding[] {
       out.push({
         id: `table.lob-too-large:${l.key}`, severity: 'blocker', object: l.key,
         title: 'LOB values larger than the limited-mode LOB size: DMS would truncate them',
-        evidence: `largest value ${formatBytes(l.bytes!)} (${l.column.columnType}); dms.lobMode = limited, dms.lobMaxSizeKb = ${f.lobMaxSizeKb}`,
+        evidence: `largest value ${formatBytes(l.bytes!)} (${l.column.columnType}${MYSQL_NCLOB_TYPES.has(l.column.dataType) ? ', an NCLOB for DMS: 2 bytes a character' : ''}); dms.lobMode = limited, dms.lobMaxSizeKb = ${f.lobMaxSizeKb}`,
         fix: fits
           ? `Raise dms.lobMaxSizeKb to at least ${neededKb} (the largest LOB in the source), or use dms.lobMode: inline.`
           : 'Use dms.lobMode: inline (or full): these values exceed what limited mode can hold.',

@@ -5,6 +5,7 @@
  */
 import { errorCode } from '../../db/mysql-errors.js';
 import type { Grant, LobColumnRef, MysqlDatabase } from '../../db/mysql.js';
+import { MYSQL_NCLOB_TYPES } from '../../db/mysql-inventory.js';
 import type { Inventory } from '../../db/types.js';
 import type { Finding } from './finding.js';
 import { parseAccount } from './mysql-fix.js';
@@ -62,7 +63,9 @@ export async function checkMysqlSource(db: MysqlDatabase, inventory: Inventory, 
   };
   const account = parseAccount(options.migrationUser);
   const grants = await migrationUserGrants(db, account.user, account.host);
-  const lobColumns = inventory.tables.flatMap((t) => t.columns.filter((c) => c.isLob).map((c) => ({ schema: t.schema, table: t.name, column: c.name })));
+  const lobColumns = inventory.tables.flatMap((t) => t.columns.filter((c) => c.isLob).map((c) => ({
+    schema: t.schema, table: t.name, column: c.name, ...(MYSQL_NCLOB_TYPES.has(c.dataType) ? { nclob: true } : {}),
+  })));
   const largest = options.measureLobs !== false && lobColumns.length > 0 ? await measureLobs(db, lobColumns) : undefined;
 
   return [

@@ -109,13 +109,14 @@ describe('one problem at a time', () => {
     const { findings } = await runChecks(server(), 'chk_lob', { lobMode: 'limited', lobMaxSizeKb: 32 });
     expect(ids(findings, 'blocker')).toEqual(['table.lob-too-large:chk_lob.documents.body']);
     const f = finding(findings, 'table.lob-too-large:chk_lob.documents.body');
-    expect(f.evidence).toBe('largest value 40.0 KiB (longtext); dms.lobMode = limited, dms.lobMaxSizeKb = 32');
-    expect(linesOf(f, 'config')).toEqual(['dms:', '  lobMaxSizeKb: 40']);
-    expect(finding(findings, 'mysql.lob-columns').evidence).toMatch(/^largest value 40\.0 KiB in chk_lob\.documents\.body;/);
+    // 40 KiB of one-byte characters: DMS moves LONGTEXT as an NCLOB, 80 KiB.
+    expect(f.evidence).toBe('largest value 80.0 KiB (longtext, an NCLOB for DMS: 2 bytes a character); dms.lobMode = limited, dms.lobMaxSizeKb = 32');
+    expect(linesOf(f, 'config')).toEqual(['dms:', '  lobMaxSizeKb: 80']);
+    expect(finding(findings, 'mysql.lob-columns').evidence).toMatch(/^largest value 80\.0 KiB in chk_lob\.documents\.body;/);
   });
 
-  it('the same LOB fits a 64 KB limit, and full or inline mode', async () => {
-    for (const options of [{ lobMaxSizeKb: 64 }, { lobMode: 'full' as const }, { lobMode: 'inline' as const }]) {
+  it('the same LOB fits an 80 KB limit, and full or inline mode', async () => {
+    for (const options of [{ lobMaxSizeKb: 80 }, { lobMode: 'full' as const }, { lobMode: 'inline' as const }]) {
       const { findings } = await runChecks(server(), 'chk_lob', options);
       expect(ids(findings, 'blocker')).toEqual([]);
     }
