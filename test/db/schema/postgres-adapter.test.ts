@@ -278,11 +278,25 @@ describe('PostgreSQL schema adapter on PostgreSQL 15', () => {
     expect(await one(spec(full), locale)).toEqual(await one(spec(source), locale));
   });
 
-  it('finds everything it applied, re-applies exactly what is missing, and re-runs without error', async () => {
+  it('finds everything it applied, shows what went missing, re-applies exactly that, and re-runs without error', async () => {
     const found = await target.existing(plan.statements.map((s) => s.object));
     expect(plan.statements.filter((s) => !found.has(objectKey(s.object))).map((s) => s.id)).toEqual([]);
-    await adminSql(server, full, 'DROP INDEX crm_rds.tickets_open_idx; ALTER TABLE public.orders DROP CONSTRAINT orders_member_num_fkey');
-    expect(await apply(target, plan, DDL_PHASES)).toEqual(['post-load/index crm_rds.tickets.tickets_open_idx', 'cutover/foreign-key public.orders.orders_member_num_fkey']);
+    await adminSql(
+      server,
+      full,
+      'DROP INDEX crm_rds.tickets_open_idx; ALTER TABLE public.orders DROP CONSTRAINT orders_member_num_fkey; DROP TRIGGER tickets_touch ON crm_rds.tickets',
+    );
+    const [before, after] = await snapshots(full);
+    expect(differences(before, after)).toEqual([
+      'objects / trigger crm.tickets.tickets_touch',
+      'tables / crm.tickets / indexes / tickets_open_idx',
+      'tables / public.orders / constraints / orders_member_num_fkey',
+    ]);
+    expect(await apply(target, plan, DDL_PHASES)).toEqual([
+      'post-load/index crm_rds.tickets.tickets_open_idx',
+      'cutover/foreign-key public.orders.orders_member_num_fkey',
+      'cutover/trigger crm_rds.tickets.tickets_touch',
+    ]);
     expect(await apply(target, plan, DDL_PHASES)).toEqual([]);
     // What is written to be re-runnable is, even without the existence check.
     for (const s of plan.statements.filter((x) => /IF NOT EXISTS|OR REPLACE/.test(x.sql) && x.object.kind !== 'database')) await target.execute(s);

@@ -2,12 +2,9 @@
 import type pg from 'pg';
 
 export interface Column {
-  num: number;
   name: string;
   /** format_type: schema-qualified when not a catalog type. */
   type: string;
-  /** The type's oid, or its base type's for a domain. */
-  baseType: number;
   notNull: boolean;
   identity: '' | 'a' | 'd';
   /** Stored (`s`) or, on PostgreSQL 18, virtual (`v`) generated column. */
@@ -17,8 +14,6 @@ export interface Column {
   defaultOid: number | null;
   /** `schema.name` as quote_ident writes it, when not the type's default collation. */
   collation: string | null;
-  /** Declared on this table, not only inherited from a partitioned parent. */
-  local: boolean;
 }
 
 export interface Constraint {
@@ -57,7 +52,7 @@ export interface Table {
   oid: number;
   schema: string;
   name: string;
-  /** r table, p partitioned table, m materialized view (its indexes only). */
+  /** r table, p partitioned table. */
   relkind: string;
   unlogged: boolean;
   options: string[] | null;
@@ -148,8 +143,7 @@ export async function readTables(client: pg.Client, names: Array<{ schema: strin
 export async function readDetails(client: pg.Client, oids: number[]): Promise<(oid: number) => Pick<Table, 'columns' | 'constraints' | 'indexes' | 'triggers'>> {
   const cols = await client.query(
     `SELECT a.attrelid::int8 AS rel, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS type,
-            (CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END)::int8 AS basetype,
-            a.attnotnull, a.attidentity, a.attgenerated, a.attislocal,
+            a.attnotnull, a.attidentity, a.attgenerated,
             pg_get_expr(d.adbin, d.adrelid) AS def, d.oid::int8 AS defoid,
             CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
                  THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation
@@ -191,17 +185,14 @@ export async function readDetails(client: pg.Client, oids: number[]): Promise<(o
   const [c, k, i, g] = [byRel(cols.rows, 'rel'), byRel(cons.rows, 'rel'), byRel(idx.rows, 'rel'), byRel(trg.rows, 'rel')];
   return (oid) => ({
     columns: (c.get(oid) ?? []).map((r) => ({
-      num: Number(r.attnum),
       name: String(r.attname),
       type: String(r.type),
-      baseType: Number(r.basetype),
       notNull: Boolean(r.attnotnull),
       identity: String(r.attidentity) as Column['identity'],
       generated: String(r.attgenerated) as Column['generated'],
       default: (r.def as string | null) ?? null,
       defaultOid: r.defoid === null ? null : Number(r.defoid),
       collation: (r.collation as string | null) ?? null,
-      local: Boolean(r.attislocal),
     })),
     constraints: (k.get(oid) ?? []).map((r) => ({
       oid: Number(r.oid),
