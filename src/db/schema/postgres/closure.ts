@@ -48,15 +48,23 @@ async function rows(client: pg.Client, sql: string, values: unknown[]): Promise<
   return (await client.query(sql, values)).rows as Row[];
 }
 
+/**
+ * `bundled`: created along with something else, so never on its own — an extension's member,
+ * or (routines, types) an internal part of another object: a range type's constructors, its
+ * multirange, an array type. (A relation's internal dependents, such as a composite type's
+ * pg_class row or an identity column's sequence, are handled where they are met.)
+ */
 const TYPE_SELECT = `SELECT t.oid::int8 AS oid, n.nspname, t.typname, t.typtype, t.typrelid::int8 AS typrelid, c.relkind,
-       CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem::int8 END AS elem,
-       EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e') AS ext
+       -- what the type stands for: an array its element type, a multirange (14+) its range type
+       CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem::int8
+            WHEN t.typtype = 'm' THEN (SELECT r.rngtypid::int8 FROM pg_range r WHERE (to_jsonb(r) ->> 'rngmultitypid')::oid = t.oid) END AS elem,
+       EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.deptype IN ('e', 'i')) AS bundled
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace LEFT JOIN pg_class c ON c.oid = t.typrelid`;
 const PROC_SELECT = `SELECT p.oid::int8 AS oid, n.nspname, p.proname, p.prokind,
-       EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype = 'e') AS ext
+       EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype IN ('e', 'i')) AS bundled
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace`;
 const CLASS_SELECT = `SELECT c.oid::int8 AS oid, n.nspname, c.relname, c.relkind, c.reltype::int8 AS reltype,
-       EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.deptype = 'e') AS ext
+       EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.deptype = 'e') AS bundled
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace`;
 
 class Walk {
@@ -182,7 +190,7 @@ class Walk {
     let todo = [...new Set(oids)].filter((o) => !this.types.has(o));
     while (todo.length > 0) {
       for (const r of await rows(this.client, `${TYPE_SELECT} WHERE t.oid = ANY($1::oid[])`, [todo])) this.types.set(Number(r.oid), r);
-      // Arrays resolve to their element type.
+      // Arrays and multiranges resolve to the type they are made of.
       todo = [...this.types.values()].map((r) => Number(r.elem ?? 0)).filter((o) => o >= FIRST_NORMAL_OID && !this.types.has(o));
     }
   }
@@ -201,7 +209,7 @@ class Walk {
       const key = this.add({ kind: 'extension', oid: Number(r.oid), schema: String(r.nspname), name: String(r.extname), subkind: '' });
       out.set(`${String(r.cls)}:${Number(r.objid)}`, key);
     }
-    // An extension's array types are not members themselves: their element is.
+    // An extension's array (multirange) types are not members themselves: their element (range) is.
     for (const r of refs) {
       const elem = r.cls === 'pg_type' ? Number(this.types.get(r.oid)?.elem ?? 0) : 0;
       const viaElem = elem ? found.find((f) => f.cls === 'pg_type' && Number(f.objid) === elem) : undefined;
@@ -214,13 +222,13 @@ class Walk {
   private resolve(cls: string, oid: number): ItemKey | undefined {
     if (cls === 'pg_proc') {
       const p = this.procs.get(oid);
-      if (!p || p.ext) return undefined;
+      if (!p || p.bundled) return undefined;
       return this.add({ kind: 'function', oid, schema: String(p.nspname), name: String(p.proname), subkind: String(p.prokind) });
     }
     if (cls === 'pg_type') return this.resolveType(oid);
     if (cls === 'pg_class') {
       const c = this.classes.get(oid);
-      if (!c || c.ext) return undefined;
+      if (!c || c.bundled) return undefined;
       const relkind = String(c.relkind);
       if (relkind === 'S') return this.add({ kind: 'sequence', oid, schema: String(c.nspname), name: String(c.relname), subkind: 'S' });
       if (relkind === 'c') return this.resolveType(Number(c.reltype));
@@ -231,8 +239,9 @@ class Walk {
 
   private resolveType(oid: number): ItemKey | undefined {
     const t = this.types.get(oid);
-    if (!t || t.ext || oid < FIRST_NORMAL_OID) return undefined;
+    if (!t || oid < FIRST_NORMAL_OID) return undefined;
     if (t.elem !== null && t.elem !== undefined) return this.resolveType(Number(t.elem));
+    if (t.bundled) return undefined;
     const typtype = String(t.typtype);
     if (typtype === 'c' && t.relkind !== 'c') {
       // A table's or view's row type: that relation, when it is in the set.
@@ -245,13 +254,11 @@ class Walk {
   }
 
   async seedSchemas(schemas: string[]): Promise<void> {
-    const notExt = (cls: string, col: string) => `NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = '${cls}'::regclass AND x.objid = ${col} AND x.deptype = 'e')`;
-    const views = await rows(this.client, `${CLASS_SELECT} WHERE n.nspname = ANY($1) AND c.relkind IN ('v', 'm') AND ${notExt('pg_class', 'c.oid')} ORDER BY n.nspname, c.relname`, [schemas]);
-    const procs = await rows(this.client, `${PROC_SELECT} WHERE n.nspname = ANY($1) AND ${notExt('pg_proc', 'p.oid')} ORDER BY n.nspname, p.proname, p.oid`, [schemas]);
+    const views = (await rows(this.client, `${CLASS_SELECT} WHERE n.nspname = ANY($1) AND c.relkind IN ('v', 'm') ORDER BY n.nspname, c.relname`, [schemas])).filter((r) => !r.bundled);
+    const procs = (await rows(this.client, `${PROC_SELECT} WHERE n.nspname = ANY($1) ORDER BY n.nspname, p.proname, p.oid`, [schemas])).filter((r) => !r.bundled);
     const types = await rows(
       this.client,
-      `${TYPE_SELECT} WHERE n.nspname = ANY($1) AND t.typtype IN ('e', 'd', 'c', 'r') AND (t.typtype <> 'c' OR c.relkind = 'c')
-          AND ${notExt('pg_type', 't.oid')} ORDER BY n.nspname, t.typname`,
+      `${TYPE_SELECT} WHERE n.nspname = ANY($1) AND t.typtype IN ('e', 'd', 'c', 'r') AND (t.typtype <> 'c' OR c.relkind = 'c') ORDER BY n.nspname, t.typname`,
       [schemas],
     );
     const exts = await rows(
