@@ -73,8 +73,8 @@ function preData(cat: Catalog, names: Names, plan: PlanBuilder, selection: Schem
         if (item.name !== 'plpgsql') plan.add('pre-data', { kind: 'extension', schema, name: item.name }, `CREATE EXTENSION IF NOT EXISTS ${q(item.name)} SCHEMA ${q(schema)} CASCADE`);
         break;
       case 'type': {
-        if (item.subkind === 'r' || item.subkind === 'b') {
-          plan.warnings.push(`Type ${item.schema}.${item.name} is a ${item.subkind === 'r' ? 'range' : 'base'} type, which promigrate does not create: create it on the target (CREATE TYPE) before the full load.`);
+        if (item.subkind === 'b') {
+          plan.warnings.push(`Type ${item.schema}.${item.name} is a base type (written in C), which promigrate cannot create: install it on the target before the full load.`);
           break;
         }
         const def = cat.types.get(item.oid) ?? emptyType(item.subkind === 'e' ? 'enum' : 'composite', item.oid);

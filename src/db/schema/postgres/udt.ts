@@ -1,4 +1,4 @@
-/** User-defined types (enum, domain, composite) from the catalog, and their CREATE statements. */
+/** User-defined types (enum, domain, composite, range) from the catalog, and their CREATE statements. */
 import type pg from 'pg';
 import { lit, q, type Names } from './names.js';
 
@@ -13,9 +13,20 @@ export type TypeDef =
       collation: string | null;
       checks: Array<{ name: string; definition: string }>;
     }
-  | { kind: 'composite'; oid: number; attributes: Array<{ name: string; type: string; collation: string | null }> };
+  | { kind: 'composite'; oid: number; attributes: Array<{ name: string; type: string; collation: string | null }> }
+  | {
+      kind: 'range';
+      oid: number;
+      subtype: string;
+      /** Each null when the subtype's default; the multirange's name (14+) always given. */
+      opclass: string | null;
+      collation: string | null;
+      canonical: string | null;
+      diff: string | null;
+      multirange: string | null;
+    };
 
-/** Definitions of the given enum, domain and composite types, by oid. */
+/** Definitions of the given enum, domain, composite and range types, by oid. */
 export async function readTypes(client: pg.Client, oids: number[]): Promise<Map<number, TypeDef>> {
   const out = new Map<number, TypeDef>();
   if (oids.length === 0) return out;
@@ -44,6 +55,25 @@ export async function readTypes(client: pg.Client, oids: number[]): Promise<Map<
       ORDER BY t.oid, a.attnum`,
     [oids],
   );
+  const ranges = await client.query(
+    `SELECT r.rngtypid::int8 AS oid, format_type(r.rngsubtype, NULL) AS subtype,
+            CASE WHEN NOT opc.opcdefault THEN quote_ident(opn.nspname) || '.' || quote_ident(opc.opcname) END AS opclass,
+            CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation
+                 THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation,
+            CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::regproc::text END AS canonical,
+            CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text END AS diff,
+            -- rngmultitypid is 14+
+            format_type(nullif((to_jsonb(r) ->> 'rngmultitypid')::oid, 0), NULL) AS multirange
+       FROM pg_range r JOIN pg_type st ON st.oid = r.rngsubtype
+       JOIN pg_opclass opc ON opc.oid = r.rngsubopc JOIN pg_namespace opn ON opn.oid = opc.opcnamespace
+       LEFT JOIN pg_collation co ON co.oid = r.rngcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+      WHERE r.rngtypid = ANY($1::oid[])`,
+    [oids],
+  );
+  for (const r of ranges.rows) {
+    const oid = Number(r.oid);
+    out.set(oid, { kind: 'range', oid, subtype: String(r.subtype), opclass: r.opclass, collation: r.collation, canonical: r.canonical, diff: r.diff, multirange: r.multirange });
+  }
   for (const r of labels.rows) {
     const oid = Number(r.oid);
     const had = out.get(oid);
@@ -87,5 +117,17 @@ export function createType(name: string, t: TypeDef, names: Names): string {
         ...(t.notNull ? ['NOT NULL'] : []),
         ...t.checks.map((c) => `CONSTRAINT ${q(c.name)} ${names.text(c.definition)}`),
       ].join(' ');
+    case 'range': {
+      const options: Array<[string, string | null]> = [
+        ['SUBTYPE', t.subtype],
+        ['SUBTYPE_OPCLASS', t.opclass],
+        ['COLLATION', t.collation],
+        ['CANONICAL', t.canonical],
+        ['SUBTYPE_DIFF', t.diff],
+        ['MULTIRANGE_TYPE_NAME', t.multirange],
+      ];
+      const given = options.filter((o): o is [string, string] => o[1] !== null);
+      return `CREATE TYPE ${name} AS RANGE (${given.map(([k, v]) => `${k} = ${names.text(v)}`).join(', ')})`;
+    }
   }
 }
