@@ -103,6 +103,18 @@ describe('PostgreSQL schema adapter on PostgreSQL 15', () => {
       postgresSchema.snapshot(async (db) => spec(db), selection(database), 'target'),
     ]);
 
+  /** The full target, built once by whichever test needs it first (each can run alone). */
+  let applying: Promise<{ ran: string[]; positions: DdlStatement[] }> | undefined;
+  const applied = () =>
+    (applying ??= (async () => {
+      const ran = await apply(target, plan, ['pre-data']);
+      await copyRows(spec(source), spec(full), tables, toRds);
+      ran.push(...(await apply(target, plan, ['post-load', 'cutover'])));
+      const positions = await postgresSchema.positions(spec(source), selection(full));
+      for (const s of positions) await target.execute(s);
+      return { ran, positions };
+    })());
+
   beforeAll(async () => {
     // An ICU database with its own libc locale, so CREATE DATABASE has something to copy.
     await adminSql(server, 'postgres', `CREATE DATABASE ${source} TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LC_COLLATE 'C.utf8' LC_CTYPE 'C.utf8'`);
@@ -274,12 +286,9 @@ describe('PostgreSQL schema adapter on PostgreSQL 15', () => {
   });
 
   it('applied phase by phase around the copy, the target snapshot equals the source one', async () => {
-    expect(await apply(target, plan, ['pre-data'])).toEqual(plan.statements.filter((s) => s.phase === 'pre-data').map((s) => s.id));
-    await copyRows(spec(source), spec(full), tables, toRds);
-    await apply(target, plan, ['post-load', 'cutover']);
-    const positions = await postgresSchema.positions(spec(source), selection(full));
+    const { ran, positions } = await applied();
+    expect(ran).toEqual(plan.statements.map((s) => s.id));
     expect(positions.map((s) => s.sql)).toContain(`SELECT setval('"crm_rds"."ticket_ref_seq"'::regclass, 1040, true)`);
-    for (const s of positions) await target.execute(s);
 
     const [a, b] = await snapshots(full);
     expect(Object.keys(a.tables)).toHaveLength(tables.length);
@@ -295,6 +304,7 @@ describe('PostgreSQL schema adapter on PostgreSQL 15', () => {
   });
 
   it('finds everything it applied, shows what went missing, re-applies exactly that, and re-runs without error', async () => {
+    await applied();
     const found = await target.existing(plan.statements.map((s) => s.object));
     expect(plan.statements.filter((s) => !found.has(objectKey(s.object))).map((s) => s.id)).toEqual([]);
     await adminSql(
@@ -350,7 +360,20 @@ describe('PostgreSQL schema adapter on PostgreSQL 15', () => {
     ]);
   });
 
+  it('opens a new session when its connection to the target was lost', async () => {
+    await applied();
+    const backends = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = '${full}' AND pid <> pg_backend_pid()`;
+    await adminSql(server, 'postgres', `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${full}' AND pid <> pg_backend_pid()`);
+    for (let i = 0; i < 500 && (await one<{ n: number }>(spec('postgres'), backends)).n > 0; i++);
+    const view = plan.statements.find((s) => s.id === 'pre-data/view crm_rds.open_tickets')!;
+    // The first use may still meet the dead connection; the one after runs on a new one.
+    await target.execute(view).catch(() => undefined);
+    await target.execute(view);
+    expect((await target.existing([plan.statements[0]!.object, view.object])).size).toBe(2);
+  });
+
   it('after positions, inserts without an id get one past the source, for serial and identity columns alike', async () => {
+    await applied();
     const insert = async (sql: string) => BigInt((await one<{ id: string }>(spec(full), `${sql} RETURNING id`)).id);
     const max = async (table: string) => BigInt((await one<{ m: string }>(spec(source), `SELECT max(id) AS m FROM ${table}`)).m);
     expect(await insert(`INSERT INTO crm_rds.tickets (contact_id, subject) VALUES (100, 'new')`)).toBeGreaterThan(await max('crm.tickets'));

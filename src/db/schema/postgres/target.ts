@@ -28,6 +28,8 @@ interface Session {
   spec: ConnectionSpec;
   /** PGlite: one database, `postgres`, whatever a client asks for. */
   singleDatabase: boolean;
+  /** The connection failed or ended: the session is of no more use. */
+  broken: boolean;
 }
 
 export async function openPostgresTarget(target: (database: string) => Promise<ConnectionSpec>, options: PostgresTargetOptions = {}): Promise<SchemaTarget> {
@@ -45,7 +47,13 @@ export async function openPostgresTarget(target: (database: string) => Promise<C
           `${spec.label}: asked for database ${spec.database}, the server put the session in database ${db}; this server serves only that one database (PGlite does), so migrate into a database of that name.`,
         );
       }
-      return { client, spec, singleDatabase: /\bPGlite\b/.test(rows[0]?.version ?? '') };
+      const s: Session = { client, spec, singleDatabase: /\bPGlite\b/.test(rows[0]?.version ?? ''), broken: false };
+      const broke = () => {
+        s.broken = true;
+      };
+      client.on('error', broke);
+      client.on('end', broke);
+      return s;
     } catch (err) {
       await client.end().catch(() => undefined);
       throw err;
@@ -61,14 +69,33 @@ export async function openPostgresTarget(target: (database: string) => Promise<C
     return s;
   };
 
+  const drop = (database: string, opened: Promise<Session>, s: Session) => {
+    if (sessions.get(database) === opened) sessions.delete(database);
+    void s.client.end().catch(() => undefined);
+  };
+  /** Runs `use` on the database's session; one whose connection broke is dropped, and opened again on the next call. */
+  const using = async <T>(database: string, use: (s: Session) => Promise<T>): Promise<T> => {
+    let opened = session(database);
+    let s = await opened;
+    if (s.broken) {
+      drop(database, opened, s);
+      opened = session(database);
+      s = await opened;
+    }
+    try {
+      return await use(s);
+    } finally {
+      if (s.broken) drop(database, opened, s);
+    }
+  };
+
   return {
     async existing(objects: ObjectRef[]): Promise<Set<string>> {
       const databases = objects.filter((o) => o.kind === 'database');
       const others = objects.filter((o) => o.kind !== 'database');
       const found = new Set<string>();
       if (databases.length > 0) {
-        const { client } = await session(MAINTENANCE_DATABASE);
-        const present = await existingDatabases(client, databases.map((d) => d.name));
+        const present = await using(MAINTENANCE_DATABASE, (s) => existingDatabases(s.client, databases.map((d) => d.name)));
         for (const d of databases) if (present.has(d.name)) found.add(objectKey(d));
       }
       if (others.length === 0) return found;
@@ -81,36 +108,37 @@ export async function openPostgresTarget(target: (database: string) => Promise<C
       }
       // A database not created yet holds nothing.
       if (options.database === undefined && !found.has(objectKey(databases[0]!))) return found;
-      const { client } = await session(database);
-      for (const key of await existingIn(client, others)) found.add(key);
+      for (const key of await using(database, (s) => existingIn(s.client, others))) found.add(key);
       return found;
     },
 
     async execute(statement: DdlStatement): Promise<void> {
-      const { client, spec, singleDatabase } = await session(statement.database);
-      const fail = (err: unknown) => new Error(`${statement.id} failed on ${spec.label}: ${errorMessage(err)}`, { cause: err });
-      if (statement.object.kind === 'database') {
-        if (singleDatabase) {
+      await using(statement.database, async ({ client, spec, singleDatabase }) => {
+        if (statement.object.kind === 'database' && singleDatabase) {
           // It would succeed, and leave a database no client of this server can ever reach.
           throw new Error(
             `${statement.id}: ${spec.label} is PGlite, which serves only its database ${MAINTENANCE_DATABASE}; migrate a source database named ${MAINTENANCE_DATABASE} into it (no CREATE DATABASE needed).`,
           );
         }
-        await client.query(statement.sql).catch((err: unknown) => {
-          throw fail(err);
-        });
-        return;
-      }
-      await client.query('BEGIN');
-      try {
-        await client.query('SET LOCAL check_function_bodies = off');
-        await client.query('SET LOCAL search_path = pg_catalog');
-        await client.query(statement.sql);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw fail(err);
-      }
+        try {
+          if (statement.object.kind === 'database') {
+            await client.query(statement.sql);
+            return;
+          }
+          try {
+            await client.query('BEGIN');
+            await client.query('SET LOCAL check_function_bodies = off');
+            await client.query('SET LOCAL search_path = pg_catalog');
+            await client.query(statement.sql);
+            await client.query('COMMIT');
+          } catch (err) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw err;
+          }
+        } catch (err) {
+          throw new Error(`${statement.id} failed on ${spec.label}: ${errorMessage(err)}`, { cause: err });
+        }
+      });
     },
 
     async close(): Promise<void> {
