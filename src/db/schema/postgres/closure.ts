@@ -31,8 +31,8 @@ export interface Closure {
   items: Map<ItemKey, Item>;
   /** item → the items its pre-data statement needs first. */
   needs: Map<ItemKey, Set<ItemKey>>;
-  /** Views left out, with the relation they read that is not replicated. */
-  excludedViews: Array<{ view: Item; reason: string }>;
+  /** Views and routines left out: what they need, a relation not in the set (`direct`) or an object left out itself. */
+  excluded: Array<{ item: Item; needs: string; direct: boolean }>;
 }
 
 interface Part {
@@ -70,7 +70,7 @@ const CLASS_SELECT = `SELECT c.oid::int8 AS oid, n.nspname, c.relname, c.relkind
 class Walk {
   readonly items = new Map<ItemKey, Item>();
   readonly needs = new Map<ItemKey, Set<ItemKey>>();
-  /** view → relations it reads that are not in the set. */
+  /** view or routine → a relation it needs (reads, or uses the row type of) that is not in the set. */
   readonly foreignReads = new Map<ItemKey, string>();
   private pending: Part[] = [];
   private readonly classes = new Map<number, Row>();
@@ -139,16 +139,24 @@ class Walk {
     for (const ref of refs) {
       const target = members.get(`${ref.cls}:${ref.oid}`) ?? this.resolve(ref.cls, ref.oid);
       if (target === undefined) {
-        const rel = ref.cls === 'pg_class' ? this.classes.get(ref.oid) : undefined;
-        const item = this.items.get(ref.part.item)!;
-        if (item.kind === 'view' && rel && ['r', 'p', 'v', 'm', 'f'].includes(String(rel.relkind))) {
-          this.foreignReads.set(ref.part.item, `${String(rel.nspname)}.${String(rel.relname)}`);
-        }
+        const kind = this.items.get(ref.part.item)!.kind;
+        const foreign = this.foreignRelation(ref.cls, ref.oid);
+        if (foreign && ref.part.preData && (kind === 'view' || kind === 'function')) this.foreignReads.set(ref.part.item, foreign);
         continue;
       }
       if (ref.part.preData) this.need(ref.part.item, target);
     }
     return true;
+  }
+
+  /** `schema.name` of a relation (or of its row type) that is not in the set. */
+  private foreignRelation(cls: string, oid: number): string | undefined {
+    const RELATIONS = ['r', 'p', 'v', 'm', 'f'];
+    const c = cls === 'pg_class' ? this.classes.get(oid) : undefined;
+    if (c && RELATIONS.includes(String(c.relkind))) return `${String(c.nspname)}.${String(c.relname)}`;
+    const t = cls === 'pg_type' ? this.types.get(oid) : undefined;
+    if (t && t.typtype === 'c' && RELATIONS.includes(String(t.relkind))) return `${String(t.nspname)}.${String(t.typname)}`;
+    return undefined;
   }
 
   /** Sub-objects of items added since the last round: domain constraints, composite attributes, view rules. */
@@ -241,15 +249,14 @@ class Walk {
     const t = this.types.get(oid);
     if (!t || oid < FIRST_NORMAL_OID) return undefined;
     if (t.elem !== null && t.elem !== undefined) return this.resolveType(Number(t.elem));
-    if (t.bundled) return undefined;
     const typtype = String(t.typtype);
     if (typtype === 'c' && t.relkind !== 'c') {
-      // A table's or view's row type: that relation, when it is in the set.
+      // A table's or view's row type (bundled with it): that relation, when it is in the set.
       const rel = Number(t.typrelid);
       for (const kind of ['table', 'view'] as const) if (this.items.has(itemKey(kind, rel))) return itemKey(kind, rel);
       return undefined;
     }
-    if (!['e', 'd', 'c', 'r', 'b'].includes(typtype)) return undefined;
+    if (t.bundled || !['e', 'd', 'c', 'r', 'b'].includes(typtype)) return undefined;
     return this.add({ kind: 'type', oid, schema: String(t.nspname), name: String(t.typname), subkind: typtype });
   }
 
@@ -295,16 +302,17 @@ export async function readClosure(
   const matviews = [...walk.items.values()].filter((i) => i.kind === 'view' && i.subkind === 'm').map((i) => i.oid);
   if (matviews.length > 0) for (const [view, indexes] of await matviewIndexes(matviews)) walk.addIndexes(itemKey('view', view), indexes);
   while (await walk.round());
-  return { items: walk.items, needs: walk.needs, excludedViews: excludeViews(walk) };
+  return { items: walk.items, needs: walk.needs, excluded: exclude(walk) };
 }
 
-/** Views reading a relation outside the set, and the views that read those. */
-function excludeViews(walk: Walk): Closure['excludedViews'] {
+/** Views and routines needing a relation outside the set, and the views and routines that need those. */
+function exclude(walk: Walk): Closure['excluded'] {
   const excluded = new Map<ItemKey, string>(walk.foreignReads);
   for (let changed = true; changed; ) {
     changed = false;
     for (const [key, needs] of walk.needs) {
-      if (excluded.has(key) || !key.startsWith('view:')) continue;
+      const kind = walk.items.get(key)?.kind;
+      if (excluded.has(key) || (kind !== 'view' && kind !== 'function')) continue;
       const bad = [...needs].find((n) => excluded.has(n));
       if (bad) {
         const v = walk.items.get(bad)!;
@@ -313,12 +321,13 @@ function excludeViews(walk: Walk): Closure['excludedViews'] {
       }
     }
   }
-  const out: Closure['excludedViews'] = [];
-  for (const [key, reason] of excluded) {
-    out.push({ view: walk.items.get(key)!, reason });
+  const out: Closure['excluded'] = [];
+  for (const [key, needs] of excluded) {
+    out.push({ item: walk.items.get(key)!, needs, direct: walk.foreignReads.has(key) });
     walk.items.delete(key);
     walk.needs.delete(key);
   }
   for (const needs of walk.needs.values()) for (const key of excluded.keys()) needs.delete(key);
-  return out.sort((a, b) => (a.view.schema === b.view.schema ? (a.view.name < b.view.name ? -1 : 1) : a.view.schema < b.view.schema ? -1 : 1));
+  const name = (i: Item) => `${i.schema}.${i.name}`;
+  return out.sort((a, b) => (name(a.item) < name(b.item) ? -1 : name(a.item) > name(b.item) ? 1 : a.item.oid - b.item.oid));
 }

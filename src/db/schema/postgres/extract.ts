@@ -183,8 +183,13 @@ export async function extract(source: ConnectionSpec, selection: SchemaSelection
     const plan = new PlanBuilder(database);
     warnAboutTables(cat, plan);
     warnAboutRenames(cat, map, plan);
-    for (const { view, reason } of cat.closure.excludedViews) {
-      plan.warnings.push(`View ${view.schema}.${view.name} reads ${reason}, which is not in the selection, so it is not created: add ${reason} to the selection or create the view on the target yourself.`);
+    for (const { item, needs, direct } of cat.closure.excluded) {
+      const what = `${item.kind === 'view' ? 'View' : 'Routine'} ${item.schema}.${item.name}`;
+      plan.warnings.push(
+        direct
+          ? `${what} needs ${needs}, which is not in the selection, so it is not created: add ${needs} to the selection or create ${item.name} on the target yourself.`
+          : `${what} needs ${needs}, which is not created (see above), so it is not created either.`,
+      );
     }
     preData(cat, names, plan, selection, row);
     postLoad(cat, names, plan);
