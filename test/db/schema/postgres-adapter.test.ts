@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPgClient } from '../../../src/db/postgres-connect.js';
-import { postgresSchema } from '../../../src/db/schema/postgres/index.js';
+import { openPostgresTarget, postgresSchema } from '../../../src/db/schema/postgres/index.js';
 import {
   ALWAYS_APPLIED,
   DDL_PHASES,
@@ -24,17 +24,27 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../src/demo/
 import { adminSql, sharedServer, specFor } from '../postgres/support.js';
 
 const FIXTURE = readFileSync(new URL('../../fixtures/sql/schema-rich-postgres.sql', import.meta.url), 'utf8');
+/** A partitioned table (with an index that cascades to its partitions), kept out of the shared fixture (see its header). */
+const PARTITIONS = `
+  CREATE TABLE crm.events (id bigint NOT NULL, happened date NOT NULL, kind text NOT NULL DEFAULT 'note', PRIMARY KEY (id, happened)) PARTITION BY RANGE (happened);
+  CREATE TABLE crm.events_2024 PARTITION OF crm.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+  CREATE TABLE crm.events_2025 PARTITION OF crm.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+  CREATE INDEX events_kind_idx ON crm.events (kind);
+  INSERT INTO crm.events VALUES (1, '2024-05-01', 'call'), (2, '2025-02-03', DEFAULT);`;
 const SHOP = ['members', 'board', 'products', 'orders', 'order_items', 'access_log'];
 const CRM = ['contacts', 'tickets', 'audit', 'bookings', 'events', 'events_2024', 'events_2025'];
 const fixtureTables = (extra: string[] = []) => [...SHOP.map((table) => ({ schema: 'public', table })), ...[...CRM, ...extra].map((table) => ({ schema: 'crm', table }))];
 
-/** As the migration runs a phase: what the target lacks (positions always), in plan order. Returns the ids run. */
+/**
+ * As the migration runs a phase (src/migration/target-schema.ts): existing() asked about that
+ * phase's objects only, then what the target lacks run in plan order (positions always).
+ * Returns the ids run.
+ */
 async function apply(target: SchemaTarget, plan: SchemaPlan, phases: readonly DdlPhase[], extra: DdlStatement[] = []): Promise<string[]> {
-  const database = plan.statements.find((s) => s.object.kind === 'database')!.object;
   const ran: string[] = [];
   for (const phase of phases) {
     const todo = [...plan.statements, ...extra].filter((s) => s.phase === phase);
-    const found = await target.existing([database, ...todo.map((s) => s.object)]);
+    const found = await target.existing(todo.filter((s) => !ALWAYS_APPLIED.has(s.object.kind)).map((s) => s.object));
     for (const s of todo) {
       if (!ALWAYS_APPLIED.has(s.object.kind) && found.has(objectKey(s.object))) continue;
       await target.execute(s);
@@ -119,7 +129,7 @@ describe('PostgreSQL schema adapter on PostgreSQL 15', () => {
     // An ICU database with its own libc locale, so CREATE DATABASE has something to copy.
     await adminSql(server, 'postgres', `CREATE DATABASE ${source} TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LC_COLLATE 'C.utf8' LC_CTYPE 'C.utf8'`);
     // An extension in a schema of its own, used by a column: only this server has citext.
-    await adminSql(server, source, `${FIXTURE}
+    await adminSql(server, source, `${FIXTURE}${PARTITIONS}
       CREATE SCHEMA ext; CREATE EXTENSION citext SCHEMA ext;
       CREATE TABLE crm.tags (tag ext.citext PRIMARY KEY, uses integer NOT NULL DEFAULT 0);
       INSERT INTO crm.tags VALUES ('Shop', 2);`);
@@ -312,6 +322,12 @@ describe('PostgreSQL schema adapter on PostgreSQL 15', () => {
     await applied();
     const found = await target.existing(plan.statements.map((s) => s.object));
     expect(plan.statements.filter((s) => !found.has(objectKey(s.object))).map((s) => s.id)).toEqual([]);
+    // Refs that do not name their database (not extract()'s) need it from the target's options.
+    const bare = plan.statements.filter((s) => s.phase === 'post-load').map(({ object: o }) => ({ kind: o.kind, schema: o.schema, table: o.table, name: o.name }));
+    await expect(target.existing(bare)).rejects.toThrow(/needs the one database its objects are in, found none/);
+    const told = await openPostgresTarget(async (db) => spec(db), { database: full });
+    expect([...(await told.existing(bare))].sort()).toEqual(bare.map(objectKey).sort());
+    await told.close();
     await adminSql(
       server,
       full,
@@ -420,7 +436,7 @@ describe('PostgreSQL schema adapter on PGlite (PostgreSQL 18)', () => {
     // The default template cache, as the demo uses it: initdb once per machine, not per run.
     source = await startEmbeddedPostgres();
     targetServer = await startEmbeddedPostgres();
-    await source.db.exec(FIXTURE);
+    await source.db.exec(FIXTURE + PARTITIONS);
     target = await postgresSchema.openTarget(async (db) => spec(targetServer, db));
   });
   afterAll(async () => {

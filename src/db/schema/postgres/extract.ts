@@ -7,6 +7,7 @@ import { itemKey } from './closure.js';
 import { addConstraint, createDatabase, createIndex, createSequence, createTable, createView, sequenceOwnedBy, withTable, type DatabaseRow } from './ddl.js';
 import { namesFor, q, type Names } from './names.js';
 import { preDataOrder } from './order.js';
+import { inDatabase } from './refs.js';
 import type { Table } from './relations.js';
 import { selectedDatabase, targetSchemaOf } from './selection.js';
 import { withCatalog } from './session.js';
@@ -19,7 +20,8 @@ class PlanBuilder {
   constructor(readonly database: string) {}
 
   add(phase: DdlPhase, object: ObjectRef, sql: string, notes: string[] = [], database = this.database): void {
-    this.statements.push({ id: `${phase}/${objectKey(object)}`, phase, object, sql, database, notes });
+    const ref = inDatabase(object, object.kind === 'database' ? object.name : this.database);
+    this.statements.push({ id: `${phase}/${objectKey(object)}`, phase, object: ref, sql, database, notes });
   }
 }
 

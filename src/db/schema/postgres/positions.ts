@@ -9,6 +9,7 @@ import type { ConnectionSpec } from '../../types.js';
 import { objectKey, type DdlStatement, type SchemaSelection } from '../types.js';
 import { byText } from './catalog.js';
 import { lit, namesFor, q } from './names.js';
+import { inDatabase } from './refs.js';
 import { readTables } from './relations.js';
 import { readFeeds, readPositions, readSequences, type Position, type Sequence } from './sequences.js';
 import { selectedDatabase, targetSchemaOf } from './selection.js';
@@ -40,7 +41,7 @@ export async function positions(source: ConnectionSpec, selection: SchemaSelecti
       const fed = feeds.filter((f) => f.sequence === s.oid);
       const [value, called] = restartAt(s, at.get(s.oid), fed.map((f) => extremes.get(f) ?? null));
       const table = byOid.get(fed[0]!.table)!;
-      const object = { kind: 'sequence-position' as const, schema: names.schema(s.schema), table: table.name, name: s.name };
+      const object = inDatabase({ kind: 'sequence-position' as const, schema: names.schema(s.schema), table: table.name, name: s.name }, database);
       out.push({
         id: `cutover/${objectKey(object)}`,
         phase: 'cutover',

@@ -12,13 +12,14 @@ import { openPgClient } from '../../postgres-connect.js';
 import type { ConnectionSpec } from '../../types.js';
 import { objectKey, type DdlStatement, type ObjectRef, type SchemaTarget } from '../types.js';
 import { existingDatabases, existingIn } from './existing.js';
+import { databaseOf } from './refs.js';
 
 export const MAINTENANCE_DATABASE = 'postgres';
 
 export interface PostgresTargetOptions {
   /**
-   * The target database the non-`database` objects live in, for an existing() call that
-   * does not include the plan's `database` object. Default: that object's name.
+   * The target database existing() looks in, for objects that do not name it themselves
+   * (refs.ts: extract()'s and positions()' objects do). Default: the objects' own database.
    */
   database?: string;
 }
@@ -93,21 +94,20 @@ export async function openPostgresTarget(target: (database: string) => Promise<C
     async existing(objects: ObjectRef[]): Promise<Set<string>> {
       const databases = objects.filter((o) => o.kind === 'database');
       const others = objects.filter((o) => o.kind !== 'database');
-      const found = new Set<string>();
-      if (databases.length > 0) {
-        const present = await using(MAINTENANCE_DATABASE, (s) => existingDatabases(s.client, databases.map((d) => d.name)));
-        for (const d of databases) if (present.has(d.name)) found.add(objectKey(d));
-      }
-      if (others.length === 0) return found;
-      const names = [...new Set(databases.map((d) => d.name))];
-      const database = options.database ?? (names.length === 1 ? names[0] : undefined);
-      if (database === undefined) {
+      const where = new Set(others.map(databaseOf).filter((d): d is string => d !== undefined));
+      if (options.database !== undefined) where.add(options.database);
+      if (where.size === 0 && databases.length === 1) where.add(databases[0]!.name);
+      if (others.length > 0 && where.size !== 1) {
         throw new Error(
-          `existing() on a PostgreSQL target needs to know the target database: pass the plan's database object along (found ${names.length}), or open the target with openPostgresTarget(target, { database }).`,
+          `existing() on a PostgreSQL target needs the one database its objects are in, found ${where.size === 0 ? 'none' : [...where].join(', ')}: pass the objects of one plan, or open the target with openPostgresTarget(target, { database }).`,
         );
       }
-      // A database not created yet holds nothing.
-      if (options.database === undefined && !found.has(objectKey(databases[0]!))) return found;
+      const [database] = where;
+      const asked = [...databases.map((d) => d.name), ...(database !== undefined ? [database] : [])];
+      const present = await using(MAINTENANCE_DATABASE, (s) => existingDatabases(s.client, asked));
+      const found = new Set(databases.filter((d) => present.has(d.name)).map(objectKey));
+      // A database not created yet holds nothing (and cannot be connected to).
+      if (database === undefined || others.length === 0 || !present.has(database)) return found;
       for (const key of await using(database, (s) => existingIn(s.client, others))) found.add(key);
       return found;
     },
