@@ -59,7 +59,11 @@ export function realDataHooks(config: MigrationConfig, stateDir: string): SimHoo
     },
     async fullLoad(load) {
       if (!config.sandbox.targetUrl || !sameHost(config, load.source.serverName)) return undefined;
-      const target = sandboxTargetSpec(config)!;
+      const standIn = sandboxTargetSpec(config)!;
+      // A PostgreSQL target endpoint names its database (the source's), as the RDS instance
+      // holds it; a MySQL sandbox target is the one database standing in for all of them.
+      const database = standIn.engine === 'postgres' ? load.target.databaseName ?? config.source.databases[0]! : standIn.database;
+      const target = database === standIn.database ? standIn : { ...standIn, database, label: standIn.label.replace(/\/[^/]*$/, `/${database}`) };
       const password = config.source.passwordEnv ? envPassword(config.source.passwordEnv, 'source.passwordEnv') : undefined;
       if (config.source.secretArn && !config.source.passwordEnv) {
         throw new UsageError('The sandbox copies real rows only with source.passwordEnv: it does not read Secrets Manager secrets of a real account.', {
