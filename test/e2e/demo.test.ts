@@ -139,14 +139,17 @@ describe('the whole pipeline against embedded databases', { timeout: 180_000 }, 
     removeTempDirs();
   });
 
-  const workspace = () => {
+  // Each run starts from an empty target, as a new RDS instance would: a finished cutover
+  // leaves foreign keys there, which DMS's table-by-table truncation refuses.
+  const workspace = async () => {
+    await target.db.exec('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public');
     const cwd = tempDir();
     writeFileSync(join(cwd, 'promigrate.yaml'), config);
     return cwd;
   };
 
   it('plan and every command with --dry-run on a fresh config: zero mutating calls, nothing written', async () => {
-    const cwd = workspace();
+    const cwd = await workspace();
     for (const args of [['plan'], ['assess'], ['provision'], ['sync'], ['cutover'], ['verify'], ['destroy'], ['rollback']]) {
       const r = await cli(cwd, [...args, '--dry-run']);
       expect([0, 2], `${args[0]}: ${r.stderr}`).toContain(r.code);
@@ -157,7 +160,7 @@ describe('the whole pipeline against embedded databases', { timeout: 180_000 }, 
   });
 
   it('20 % throttling and a transient failure of one DMS and one Route 53 call: completes', async () => {
-    const cwd = workspace();
+    const cwd = await workspace();
     const r = await runAll(cwd, {
       PROMIGRATE_SANDBOX_THROTTLE: '0.2',
       PROMIGRATE_SANDBOX_FAIL: 'dms:StartReplicationTask:1:InternalFailure,route53:ChangeResourceRecordSets:1:ServiceUnavailable',
@@ -173,7 +176,7 @@ describe('the whole pipeline against embedded databases', { timeout: 180_000 }, 
   const crashed = crashMatrix('demo-steps', [STEPS], [2]);
   const under = crashed.full ? 'all five steps' : crashed.points.join(' and ');
   it(`kill -9 at ${crashed.full ? '30+ points' : 'every point'} across ${under}, resumed each time: completes with exactly the expected resources (${crashed.label})`, async () => {
-    const cwd = workspace();
+    const cwd = await workspace();
     // Per step, the crash injections that reach it: after the Nth durable state write (every
     // step writes state, assess and verify make no AWS call) or after the Nth mutating AWS
     // call; each run resumes what the last one left and dies a little further on.

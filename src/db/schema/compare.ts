@@ -32,12 +32,50 @@ const columnText = (c: TableShape['columns'][number]): string =>
 
 const isForeignKey = (definition: string): boolean => /\bFOREIGN\s+KEY\b/i.test(definition);
 
+/** A PostgreSQL type after `::` (multi-word names, a schema, a modifier, array brackets). */
+const CAST = /::(?:"(?:[^"]|"")+"|[a-z_][\w$]*)(?:\.(?:"(?:[^"]|"")+"|[a-z_][\w$]*))?(?:\s+(?:varying|precision|with(?:out)?\s+time\s+zone))?(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*/giy;
+
+/**
+ * A definition with its casts, parentheses and white space left out — outside string and
+ * quoted-name literals. PostgreSQL does not deparse what it parsed back to the same text:
+ * `CHECK (status IN ('a','b'))` is stored as `= ANY ((ARRAY['a'::varchar, …])::text[])` on the
+ * source and, created from that text, as `= ANY (ARRAY[('a'::varchar)::text, …])` on the
+ * target. Both say the same; the loose forms are equal.
+ */
+export function looseDefinition(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    const c = text[i]!;
+    if (c === "'" || c === '"' || c === '`') {
+      let j = i + 1;
+      while (j < text.length && !(text[j] === c && text[j + 1] !== c)) j += text[j] === c ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (c === ':' && text[i + 1] === ':') {
+      CAST.lastIndex = i;
+      const m = CAST.exec(text);
+      if (m) {
+        i += m[0].length;
+        continue;
+      }
+    }
+    if (c !== '(' && c !== ')' && !/\s/.test(c)) out += c;
+    i++;
+  }
+  return out;
+}
+
+/** The same definition: equal text, or equal once deparsing noise is left out. */
+export const sameDefinition = (a: string, b: string): boolean => a === b || looseDefinition(a) === looseDefinition(b);
+
 function compareMaps(kind: string, owner: string, source: Record<string, string>, target: Record<string, string>, cutover: (def: string) => boolean): SchemaDifference[] {
   const out: SchemaDifference[] = [];
   for (const [name, def] of Object.entries(source)) {
     const there = target[name];
     if (there === undefined) out.push({ object: `${kind} ${owner}.${name}`, problem: 'missing', source: def, cutover: cutover(def) });
-    else if (there !== def) out.push({ object: `${kind} ${owner}.${name}`, problem: 'different', source: def, target: there, cutover: cutover(def) });
+    else if (!sameDefinition(there, def)) out.push({ object: `${kind} ${owner}.${name}`, problem: 'different', source: def, target: there, cutover: cutover(def) });
   }
   for (const [name, def] of Object.entries(target)) {
     if (!(name in source)) out.push({ object: `${kind} ${owner}.${name}`, problem: 'extra', target: def, cutover: false });
@@ -82,7 +120,7 @@ export function compareSchemas(source: SchemaSnapshot, target: SchemaSnapshot): 
   for (const [key, def] of Object.entries(source.objects)) {
     const there = target.objects[key];
     if (there === undefined) differences.push({ object: key, problem: 'missing', source: def, cutover: objectCutover(key) });
-    else if (there !== def) differences.push({ object: key, problem: 'different', source: def, target: there, cutover: objectCutover(key) });
+    else if (!sameDefinition(there, def)) differences.push({ object: key, problem: 'different', source: def, target: there, cutover: objectCutover(key) });
   }
   for (const [key, def] of Object.entries(target.objects)) {
     if (!(key in source.objects)) differences.push({ object: key, problem: 'extra', target: def, cutover: false });

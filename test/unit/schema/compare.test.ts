@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareSchemas, describeDifference } from '../../../src/db/schema/compare.js';
+import { compareSchemas, describeDifference, looseDefinition, sameDefinition } from '../../../src/db/schema/compare.js';
 import type { SchemaSnapshot } from '../../../src/db/schema/types.js';
 
 const snapshot = (): SchemaSnapshot => ({
@@ -82,5 +82,17 @@ describe('compareSchemas', () => {
       'index shop.orders.idx_member is missing on the target (source: (member) BTREE)',
       'sequence shop.orders (orders.id) is behind on the target (next 1, MAX 500; source next 501, MAX 500): the next insert would reuse an id',
     ]);
+  });
+});
+
+describe('looseDefinition', () => {
+  it("PostgreSQL's two deparsings of one CHECK compare equal; a changed value does not", () => {
+    const source = "CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'paid'::character varying])::text[])))";
+    const target = "CHECK (((status)::text = ANY (ARRAY[('pending'::character varying)::text, ('paid'::character varying)::text])))";
+    expect(sameDefinition(source, target)).toBe(true);
+    expect(sameDefinition(source, target.replace("'paid'", "'sent'"))).toBe(false);
+    expect(looseDefinition("DEFAULT 'a (b)::text' :: x")).toBe("DEFAULT'a (b)::text'::x");
+    expect(looseDefinition('x::timestamp with time zone + y::double precision::numeric(10,2)[]')).toBe('x+y');
+    expect(looseDefinition('"Odd"""::"my type"')).toBe('"Odd"""');
   });
 });
