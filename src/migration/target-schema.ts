@@ -185,18 +185,24 @@ export async function runSchemaPhase(ctx: StepContext, inventory: Inventory, pha
         throw phaseError(`Building the target schema failed at ${st.id}`, err, `The statements before it are in place and recorded; fix the cause on the target (or the source object), then re-run: promigrate continues with ${st.id}.`);
       });
       const position = ALWAYS_APPLIED.has(st.object.kind);
-      // An object's crash point is before its checkpoint (the target's catalog heals that gap);
-      // a position's after it (running it again is its healing, and a rehearsal killing every
-      // run at its first statement must still get further).
       if (!position) await crashAfterStatement();
       applied.push(st);
       if (st.object.kind === 'database') {
         await ctx.recordResource(targetDatabaseKey(st.object.name), { type: 'db:database', id: st.object.name, region: ctx.aws.region });
       }
       if (!done.includes(st.id)) done.push(st.id);
-      await ctx.checkpoint(name, { done } satisfies PhaseCheckpoint);
-      if (position) await crashAfterStatement();
+      // A position has nothing on the target to find it by: it is checkpointed at once (and
+      // its crash point comes after that, or a rehearsal killing every run at its first
+      // statement would never get further). An object is found on the target by its name,
+      // so its checkpoint waits for the end of the phase (or its failure).
+      if (position) {
+        await ctx.checkpoint(name, { done } satisfies PhaseCheckpoint);
+        await crashAfterStatement();
+      }
     }
+  } catch (err) {
+    await ctx.checkpoint(name, { done } satisfies PhaseCheckpoint);
+    throw err;
   } finally {
     await target.close().catch(() => undefined);
   }

@@ -44,7 +44,9 @@ export type ObjectKind =
   /** Setting a sequence's (or an identity column's) next value: idempotent, always re-run. */
   | 'sequence-position'
   /** Setting a table's AUTO_INCREMENT counter: idempotent, always re-run. */
-  | 'auto-increment';
+  | 'auto-increment'
+  /** Turning an identity column back to GENERATED ALWAYS at cutover: idempotent, always re-run. */
+  | 'identity';
 
 /** An object on the target, named with TARGET names (after any schema mapping). */
 export interface ObjectRef {
@@ -62,7 +64,7 @@ export function objectKey(o: ObjectRef): string {
 }
 
 /** Kinds whose statement is re-applied on every run (no object to find). */
-export const ALWAYS_APPLIED: ReadonlySet<ObjectKind> = new Set(['sequence-position', 'auto-increment']);
+export const ALWAYS_APPLIED: ReadonlySet<ObjectKind> = new Set(['sequence-position', 'auto-increment', 'identity']);
 
 export interface DdlStatement {
   /** Unique and stable across runs for the same source schema: `<phase>/<objectKey>`. */

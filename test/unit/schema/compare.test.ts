@@ -96,3 +96,19 @@ describe('looseDefinition', () => {
     expect(looseDefinition('"Odd"""::"my type"')).toBe('"Odd"""');
   });
 });
+
+describe('identity columns', () => {
+  it('ALWAYS on the source, BY DEFAULT on the target: pending until cutover sets it', () => {
+    const withIdentity = (mode: string): SchemaSnapshot => ({
+      tables: { 'public.products': { columns: [{ name: 'id', type: 'bigint', nullable: false, default: `GENERATED ${mode} AS IDENTITY`, collation: null }], indexes: {}, constraints: {} } },
+      objects: {},
+      sequences: [],
+    });
+    expect(compareSchemas(withIdentity('ALWAYS'), withIdentity('BY DEFAULT')).differences).toEqual([
+      expect.objectContaining({ object: 'column public.products.id', problem: 'different', cutover: true }),
+    ]);
+    expect(compareSchemas(withIdentity('BY DEFAULT'), withIdentity('ALWAYS')).differences).toEqual([
+      expect.objectContaining({ object: 'column public.products.id', problem: 'different', cutover: false }),
+    ]);
+  });
+});

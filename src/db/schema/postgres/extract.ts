@@ -4,7 +4,7 @@ import type { ConnectionSpec } from '../../types.js';
 import { objectKey, type DdlPhase, type DdlStatement, type ObjectKind, type ObjectRef, type SchemaPlan, type SchemaSelection } from '../types.js';
 import { byText, readCatalog, type Catalog } from './catalog.js';
 import { itemKey } from './closure.js';
-import { addConstraint, createDatabase, createIndex, createSequence, createTable, createView, sequenceOwnedBy, withTable, type DatabaseRow } from './ddl.js';
+import { addConstraint, createDatabase, createIndex, createSequence, createTable, createView, identityAlways, sequenceOwnedBy, withTable, type DatabaseRow } from './ddl.js';
 import { namesFor, q, type Names } from './names.js';
 import { preDataOrder } from './order.js';
 import { inDatabase } from './refs.js';
@@ -153,6 +153,15 @@ function cutover(cat: Catalog, names: Names, plan: PlanBuilder): void {
         continue;
       }
       plan.add('cutover', { kind: 'foreign-key', schema: names.schema(t.schema), table: t.name, name: k.name }, addConstraint(k, t, names));
+    }
+  }
+  for (const t of cat.tables) {
+    // A partition's identity is its parent's: set there.
+    if (attached(t, selected)) continue;
+    for (const c of t.columns.filter((x) => x.identity === 'a')) {
+      plan.add('cutover', { kind: 'identity', schema: names.schema(t.schema), table: t.name, name: c.name }, identityAlways(t, c.name, names), [
+        `${t.schema}.${t.name}.${c.name} is GENERATED ALWAYS on the source: created BY DEFAULT so DMS can write the source's ids, ALWAYS again at cutover.`,
+      ]);
     }
   }
   for (const t of cat.tables) {
