@@ -180,6 +180,14 @@ function engineSuite(label: (typeof ENGINES)[number], setUp: () => Promise<{ eng
       expect(objects).toMatch(/^index /m);
       expect(objects).toMatch(/^sequence .*members/m);
       expect(r.stderr).toMatch(/Schema: index \S+ is missing on the target/);
+      // All three reports carry it.
+      const md = readFileSync(join(cwd, '.promigrate/reports/verify.md'), 'utf8');
+      expect(md).toMatch(/## Schema\n\n.*: \d+ difference\(s\)\./);
+      expect(md).toMatch(/^- index \S+ is missing on the target/m);
+      expect(md).toMatch(/^- sequence .*members.* (is missing|is behind) on the target/m);
+      const html = readFileSync(join(cwd, '.promigrate/reports/verify.html'), 'utf8');
+      expect(html).toContain('<h2>Schema</h2>');
+      expect(html).toMatch(/<li>index \S+ is missing on the target/);
     });
 
     const points = CRASHES.points.filter((p) => p.engine === label).map((p) => p.n);

@@ -177,7 +177,7 @@ async function routineStatements(ctx: Context): Promise<DdlStatement[]> {
     const kind = r.type === 'PROCEDURE' ? 'procedure' : 'function';
     const def = rewrite(ctx, kind, shown, r.schema);
     const target = ctx.names.toTarget(r.schema);
-    const unsafe = kind === 'function' ? unsafeFunctionWarning(qq(target, r.name), r) : undefined;
+    const unsafe = kind === 'function' ? unsafeFunctionWarning(qq(r.schema, r.name), r) : undefined;
     if (unsafe) ctx.warnings.push(unsafe);
     out.push(statement('pre-data', { kind, schema: target, name: r.name }, withSession(def.sql, session(shown)), definitionNotes(ctx, def, `${kind} ${r.name}`)));
   }
@@ -224,7 +224,7 @@ async function eventStatements(ctx: Context): Promise<DdlStatement[]> {
     if (!shown) continue;
     const def = rewrite(ctx, 'event', shown, e.schema);
     const target = ctx.names.toTarget(e.schema);
-    ctx.warnings.push(`Event ${qq(target, e.name)} runs only while the target's event scheduler is on: set the RDS DB parameter event_scheduler to ON in the target's parameter group.`);
+    ctx.warnings.push(`Event ${qq(e.schema, e.name)} runs only while the target's event scheduler is on: set the RDS DB parameter event_scheduler to ON in the target's parameter group.`);
     out.push(statement('cutover', { kind: 'event', schema: target, name: e.name }, withSession(def.sql, session(shown)), definitionNotes(ctx, def, `event ${e.name}`)));
   }
   return out;
