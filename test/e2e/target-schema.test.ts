@@ -29,7 +29,7 @@ import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
 const SRC_PW = `Pw-${randomBytes(8).toString('hex')}`;
 const MYSQL_FIXTURE = readFileSync(new URL('../fixtures/sql/schema-rich-mysql.sql', import.meta.url), 'utf8');
-const PG_FIXTURE = readFileSync(new URL('../fixtures/sql/schema-rich-postgres.sql', import.meta.url), 'utf8');
+const PG_FIXTURE = ['hybridbts-postgres.sql', 'schema-rich-postgres.sql'].map((f) => readFileSync(new URL(`../fixtures/sql/${f}`, import.meta.url), 'utf8')).join('\n');
 
 let app: Server;
 const appPort = () => (app.address() as AddressInfo).port;

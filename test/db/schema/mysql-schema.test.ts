@@ -148,7 +148,7 @@ describe('MySQL/MariaDB target schema: extract, apply, snapshot', () => {
     // Routines, triggers and events are created with the sql_mode they had on the source.
     expect(sqlOf(`pre-data/procedure ${TGT}.add_points`)).toMatch(/^\/\* session sql_mode='[A-Z_,]*STRICT_TRANS_TABLES[A-Z_,]*' \*\/\nCREATE DEFINER=/);
     expect(sqlOf(`pre-data/procedure ${TGT}.member_label`)).toMatch(/^\/\* session sql_mode='PIPES_AS_CONCAT,ANSI_QUOTES,STRICT_ALL_TABLES' \*\/\n/);
-    expect(plan.warnings).toContain(`Event \`${TGT}\`.\`ev_purge_log\` runs only while the target's event scheduler is on: set the RDS DB parameter event_scheduler to ON in the target's parameter group.`);
+    expect(plan.warnings).toContain(`Event \`${SRC}\`.\`ev_purge_log\` runs only while the target's event scheduler is on: set the RDS DB parameter event_scheduler to ON in the target's parameter group.`);
     // All three functions declare DETERMINISTIC or READS SQL DATA.
     expect(plan.warnings.some((w) => w.includes('log_bin_trust_function_creators'))).toBe(false);
   });

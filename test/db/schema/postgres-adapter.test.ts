@@ -23,7 +23,8 @@ import type { ConnectionSpec } from '../../../src/db/types.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../src/demo/embedded-postgres.js';
 import { adminSql, sharedServer, specFor } from '../postgres/support.js';
 
-const FIXTURE = readFileSync(new URL('../../fixtures/sql/schema-rich-postgres.sql', import.meta.url), 'utf8');
+// The HYBRID-BTS shop, then everything else a target schema has to bring over.
+const FIXTURE = ['hybridbts-postgres.sql', 'schema-rich-postgres.sql'].map((f) => readFileSync(new URL(`../../fixtures/sql/${f}`, import.meta.url), 'utf8')).join('\n');
 /** A partitioned table (with an index that cascades to its partitions), kept out of the shared fixture (see its header). */
 const PARTITIONS = `
   CREATE TABLE crm.events (id bigint NOT NULL, happened date NOT NULL, kind text NOT NULL DEFAULT 'note', PRIMARY KEY (id, happened)) PARTITION BY RANGE (happened);
