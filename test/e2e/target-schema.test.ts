@@ -148,7 +148,10 @@ function engineSuite(label: (typeof ENGINES)[number], setUp: () => Promise<{ eng
       expect(plan.code, plan.stderr).toBe(0);
       expect(plan.stdout).toMatch(/CREATE TABLE IF NOT EXISTS/);
       expect(plan.stdout).toMatch(/schema phase post-load/);
-      await through(cwd, env, [['sync'], ['cutover', '--freeze-writes', '--ignore-ttl'], ['verify']]);
+      await through(cwd, env, [['sync'], ['cutover', '--freeze-writes', '--ignore-ttl']]);
+      const verified = await run(cwd, ['verify', '--yes'], env);
+      expect(verified.code, verified.stderr).toBe(0);
+      expect(verified.stdout).toMatch(/^ {2}schema: identical — \d+ table\(s\), \d+ view\(s\)\/routine\(s\)\/trigger\(s\)\/event\(s\), \d+ sequence\(s\)$/m);
       const report = verifyReport(cwd);
       expect(report.schema.differences).toEqual([]);
       expect(report.schema.pendingCutover).toEqual([]);
