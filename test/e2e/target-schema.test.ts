@@ -284,9 +284,10 @@ engineSuite('PostgreSQL', async () => {
   const schemas = (await shop.query<{ n: string }>("SELECT nspname AS n FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'")).rows.map((r) => r.n);
   for (const n of schemas) await shop.query(`GRANT USAGE ON SCHEMA "${n}" TO dms_schema; GRANT SELECT ON ALL TABLES IN SCHEMA "${n}" TO dms_schema; GRANT SELECT ON ALL SEQUENCES IN SCHEMA "${n}" TO dms_schema`);
   await shop.end();
-  // One target server per workspace: the sandbox's PostgreSQL target keeps the database's
-  // name, as RDS does, and the schema phase creates it there (CREATE DATABASE).
-  const targets: DbServer[] = [];
+  // One target server, emptied for each workspace (the tests run one after the other): the
+  // sandbox's PostgreSQL target keeps the database's name, as RDS does, and the schema phase
+  // creates it there (CREATE DATABASE).
+  let targetServer: DbServer | undefined;
   const engine: Engine = {
     name: 'postgres',
     acceptedRisks: [
@@ -299,8 +300,11 @@ engineSuite('PostgreSQL', async () => {
     freezeUser: server.adminUser,
     freezePassword: server.adminPassword,
     async newTarget() {
-      const t = await startPostgres();
-      targets.push(t);
+      targetServer ??= await startPostgres();
+      const t = targetServer;
+      const maintenance = await connect(t, 'postgres');
+      await maintenance.query(`DROP DATABASE IF EXISTS ${sourceDatabase} WITH (FORCE)`);
+      await maintenance.end();
       return {
         url: `postgres://${t.adminUser}@127.0.0.1:${t.port}/postgres`,
         password: t.adminPassword,
@@ -331,7 +335,7 @@ engineSuite('PostgreSQL', async () => {
   return {
     engine,
     async stop() {
-      await Promise.all(targets.map((t) => t.stop()));
+      await targetServer?.stop();
       await server.stop();
     },
   };
