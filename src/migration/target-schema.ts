@@ -12,7 +12,7 @@
 import { sourceConnectionSpec } from '../db/connect.js';
 import { resolvePassword } from '../db/password.js';
 import { schemaAdapter } from '../db/schema/index.js';
-import { ALWAYS_APPLIED, objectKey, type DdlPhase, type DdlStatement, type SchemaAdapter, type SchemaSelection } from '../db/schema/types.js';
+import { ALWAYS_APPLIED, objectKey, type DdlPhase, type DdlStatement, type SchemaAdapter, type SchemaPlan, type SchemaSelection } from '../db/schema/types.js';
 import type { ConnectionSpec, Inventory } from '../db/types.js';
 import { ExitCode, PromigrateError, errorMessage } from '../errors.js';
 import type { PlannedChange, StepContext } from '../engine/step.js';
@@ -98,11 +98,27 @@ function phaseError(what: string, err: unknown, hint: string): PromigrateError {
   return new PromigrateError(`${what}: ${errorMessage(err)}`, ExitCode.stepFailed, { hint });
 }
 
-/** The phase's statements from the source as it is now (and, at cutover, its positions). */
-async function statementsOf(s: Sides, phase: DdlPhase): Promise<{ statements: DdlStatement[]; warnings: string[] }> {
-  const plan = await s.adapter.extract(s.source, s.selection).catch((err: unknown) => {
-    throw phaseError(`Reading the schema of ${s.source.label} failed`, err, 'Check that the migration user can read the schema (SHOW VIEW, and on MySQL SELECT on mysql.proc / the routines), then re-run.');
-  });
+/**
+ * The source's schema, read once per step run: sync's two phases (and its plan's) work from
+ * the same reading, so the tables the indexes go on are the tables pre-data made.
+ */
+const extracted = new WeakMap<StepContext, Promise<SchemaPlan>>();
+
+function extractOnce(ctx: StepContext, s: Sides): Promise<SchemaPlan> {
+  let plan = extracted.get(ctx);
+  if (!plan) {
+    plan = s.adapter.extract(s.source, s.selection).catch((err: unknown) => {
+      extracted.delete(ctx);
+      throw phaseError(`Reading the schema of ${s.source.label} failed`, err, 'Check that the migration user can read the schema (SHOW VIEW, and on MySQL SELECT on mysql.proc / the routines), then re-run.');
+    });
+    extracted.set(ctx, plan);
+  }
+  return plan;
+}
+
+/** The phase's statements from the source (and, at cutover, its positions as they are now). */
+async function statementsOf(ctx: StepContext, s: Sides, phase: DdlPhase): Promise<{ statements: DdlStatement[]; warnings: string[] }> {
+  const plan = await extractOnce(ctx, s);
   const statements = plan.statements.filter((x) => x.phase === phase);
   if (phase === 'cutover') statements.push(...(await s.adapter.positions(s.source, s.selection)));
   return { statements, warnings: plan.warnings };
@@ -120,7 +136,7 @@ export async function planSchemaPhase(ctx: StepContext, inventory: Inventory | u
   let found: { statements: DdlStatement[]; warnings: string[] };
   try {
     s = await sides(ctx, inventory);
-    found = await statementsOf(s, phase);
+    found = await statementsOf(ctx, s, phase);
   } catch (err) {
     return [{ action: 'check', target: `schema.${phase}`, description: `schema phase ${phase} ${when}: the source cannot be read now (${errorMessage(err)}); its statements are read when it runs` }];
   }
@@ -155,7 +171,7 @@ export async function runSchemaPhase(ctx: StepContext, inventory: Inventory, pha
   if (opts.once && saved?.finishedAt !== undefined) return { ...none, skipped: 'it ran already' };
 
   const s = await sides(ctx, inventory);
-  const { statements, warnings } = await statementsOf(s, phase);
+  const { statements, warnings } = await statementsOf(ctx, s, phase);
   const target = await s.adapter.openTarget(s.target).catch((err: unknown) => {
     throw phaseError('Cannot reach the target database to build its schema', err, 'promigrate connects to the RDS instance itself (through target.connectVia when set: an SSH tunnel or VPN to the private address); make it reachable from here, then re-run.');
   });

@@ -33,11 +33,14 @@ const STATEMENTS = [
 ];
 const POSITION = stmt('cutover', 'auto-increment', 'orders', 'orders');
 
-interface World { onTarget: Set<string>; executed: string[]; failOn?: string }
+interface World { onTarget: Set<string>; executed: string[]; failOn?: string; extracts?: number }
 
 function adapter(world: World): SchemaAdapter {
   return {
-    extract: async () => ({ engine: 'mariadb', statements: STATEMENTS, warnings: ['a warning'] }),
+    extract: async () => {
+      world.extracts = (world.extracts ?? 0) + 1;
+      return { engine: 'mariadb', statements: STATEMENTS, warnings: ['a warning'] };
+    },
     positions: async () => [POSITION],
     openTarget: async () => ({
       existing: async (objects) => new Set(objects.map(objectKey).filter((k) => world.onTarget.has(k))),
@@ -115,6 +118,8 @@ describe('runSchemaPhase', () => {
     world.executed = [];
     await runSchemaPhase(ctx, INVENTORY, 'post-load');
     expect(world.executed).toEqual([]);
+    // One reading of the source per step run, however many phases it runs.
+    expect(world.extracts).toBe(1);
   });
 
   it('a failed statement stops the phase naming it; the statements before it stay recorded', async () => {
