@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandSpec, GlobalOptions } from './commands/spec.js';
 import { commandSpecs } from './commands/index.js';
-import { ExitCode, isPromigrateError } from './errors.js';
+import { ExitCode, awsCallFailureOf, describeFailure, isPromigrateError } from './errors.js';
 import { createIoHost } from './ui/create-io-host.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -134,11 +134,14 @@ async function execute(spec: CommandSpec, globals: GlobalOptions, options: Recor
 /** The one place errors become output and exit codes. */
 function reportError(err: unknown, globals: GlobalOptions): number {
   const known = isPromigrateError(err);
+  const call = awsCallFailureOf(err);
   const exitCode = known ? err.exitCode : ExitCode.stepFailed;
-  const message = err instanceof Error ? err.message : String(err);
-  const hint = known ? err.hint : 'This is a bug in promigrate; re-run with --verbose and report the stack trace.';
+  const message = known ? err.message : describeFailure(err);
+  // An error that is neither promigrate's own nor an AWS call's is a bug in promigrate.
+  const hint = known ? err.hint : call ? `${call.hint ? `${call.hint} ` : ''}Then run the same command again.` : 'This is a bug in promigrate; re-run with --verbose and report the stack trace.';
   if (globals.json) {
-    process.stdout.write(`${JSON.stringify({ ok: false, error: { message, exitCode, ...(hint ? { hint } : {}), ...(known ? { name: err.name } : {}) } })}\n`);
+    const aws = call && { operation: call.operation, service: call.service, region: call.region, endpoint: call.endpoint, httpStatus: call.httpStatus, code: call.code, kind: call.kind };
+    process.stdout.write(`${JSON.stringify({ ok: false, error: { message, exitCode, ...(hint ? { hint } : {}), ...(known ? { name: err.name } : {}), ...(aws ? { aws } : {}) } })}\n`);
   }
   process.stderr.write(`error: ${message}\n`);
   if (hint) process.stderr.write(`${hint}\n`);

@@ -104,8 +104,44 @@ export function isAwsServiceError(err: unknown): err is Error & { $fault: 'clien
   return err instanceof Error && typeof (err as { $fault?: unknown }).$fault === 'string';
 }
 
-/** The message an operator sees for a failure: AWS errors are prefixed with their code. */
+/**
+ * What an AWS call that failed was and what came back, in one sentence and as fields. The
+ * client factory's middleware (aws/call-context.ts) attaches it to the error the SDK threw,
+ * under AWS_CALL_FAILURE, by shape: the start-up bundle has its own copy of this module.
+ */
+export interface AwsCallFailure {
+  /** refused: AWS answered with an error code; not-aws: the answer was not the service's protocol;
+   * unreadable: the SDK could not read the answer; unreachable: no answer; credentials: not signed. */
+  kind: 'refused' | 'not-aws' | 'unreadable' | 'unreachable' | 'credentials';
+  operation: string;
+  service: string;
+  region: string;
+  endpoint?: string;
+  httpStatus?: number;
+  code?: string;
+  message: string;
+  /** What to check, for the failures that are not a plain AWS refusal. */
+  hint?: string;
+}
+
+export const AWS_CALL_FAILURE = 'promigrateAwsCall';
+
+/** The AWS call failure attached to `err` or to one of its causes. */
+export function awsCallFailureOf(err: unknown): AwsCallFailure | undefined {
+  for (let e = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const failure = (e as Record<string, unknown>)[AWS_CALL_FAILURE];
+    if (failure !== null && typeof failure === 'object') return failure as AwsCallFailure;
+  }
+  return undefined;
+}
+
+/**
+ * The message an operator sees for a failure: an AWS call's says which call to which service
+ * failed and what came back; other AWS errors are prefixed with their code.
+ */
 export function describeFailure(err: unknown): string {
+  const call = err !== null && typeof err === 'object' ? ((err as Record<string, unknown>)[AWS_CALL_FAILURE] as AwsCallFailure | undefined) : undefined;
+  if (call) return call.message;
   return isAwsServiceError(err) ? `${err.name}: ${err.message}` : errorMessage(err);
 }
 

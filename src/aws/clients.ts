@@ -22,6 +22,7 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { STSClient } from '@aws-sdk/client-sts';
+import { addCallContext } from './call-context.js';
 import { addAuditHook, addDryRunGuard, type AuditIntentSink, type AuditSink, type GuardLogger } from './guards.js';
 import type { ClientAttacher, SdkClientLike } from './operations.js';
 
@@ -84,6 +85,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     const Client = await LOADERS[key]();
     const client = new Client(clientConfig(opts));
     if (opts.sandbox) opts.sandbox.attach(client);
+    addCallContext(client, { sandbox: opts.sandbox !== undefined });
     if (opts.dryRun) addDryRunGuard(client);
     if (opts.audit) addAuditHook(client, opts.audit, opts.logger, opts.auditIntent);
     return client;

@@ -19,7 +19,7 @@ const TRANSIENT_ERROR_NAMES: ReadonlySet<string> = new Set(['TimeoutError', 'Req
 /** @smithy/core TRANSIENT_ERROR_STATUS_CODES. */
 const TRANSIENT_STATUS_CODES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
 /** @smithy/core NODEJS_TIMEOUT_ERROR_CODES and NODEJS_NETWORK_ERROR_CODES. */
-const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
 ]);
 

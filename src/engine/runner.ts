@@ -1,4 +1,4 @@
-import { CancelledError, StepFailedError, UsageError, describeFailure, isAwsServiceError, isPromigrateError } from '../errors.js';
+import { CancelledError, StepFailedError, UsageError, awsCallFailureOf, describeFailure, isAwsServiceError, isPromigrateError } from '../errors.js';
 import { errorName } from '../aws/errors.js';
 import type { StateFile, StepStatus } from '../state/types.js';
 import { createStepContext, type RunEnvironment } from './context.js';
@@ -226,5 +226,6 @@ function failureHint(err: unknown, stepId: string): string {
   if (isAwsServiceError(err) && /AccessDenied|UnauthorizedOperation|NotAuthorized/.test(err.name)) {
     return 'Your AWS identity lacks the permission named above: `promigrate iam-policy` prints the policy promigrate needs. Then re-run to resume.';
   }
-  return `Fix the cause and run \`promigrate run --from ${stepId}\` to resume.`;
+  const check = awsCallFailureOf(err)?.hint;
+  return `${check ? `${check} ` : ''}Fix the cause and run \`promigrate run --from ${stepId}\` to resume.`;
 }
