@@ -204,6 +204,68 @@ describe.concurrent('promigrate provision against the sandbox', { timeout: 180_0
     expect((await projectInventory(join(cwd, '.promigrate'), PROJECT)).keys).toEqual([]);
   });
 
+  it('destroy deletes what it can when one service cannot be listed, names that service, and a re-run finishes', async () => {
+    const cwd = await assessed();
+    expect((await cli(cwd, ['provision'])).code).toBe(0);
+    // Every DescribeDBInstances fails (after the SDK's retries): RDS cannot be inventoried.
+    const partial = await cli(cwd, ['destroy', '--yes', '--skip-final-snapshot'], { PROMIGRATE_SANDBOX_FAIL: 'DescribeDBInstances:999:InternalFailure' });
+    expect(partial.code, partial.stderr).toBe(1);
+    expect(partial.stdout).toMatch(/could not list db\.instance \(rds:db-instance\), so what it made may still exist: DescribeDBInstances \(RDS\) was refused: InternalFailure/);
+    expect(partial.stdout).toMatch(/network\.vpc vpc-\w+ was not tried: it waits on /);
+    expect(partial.stdout).toContain('run `promigrate destroy` again');
+    expect(partial.stderr).not.toMatch(/\n\s+at /);
+    // The billable NAT gateways and their Elastic IPs are gone all the same.
+    const between = await projectInventory(join(cwd, '.promigrate'), PROJECT);
+    expect(between.keys.filter((k) => /^network\.(nat|eip)\./.test(k))).toEqual([]);
+    expect(between.keys).toContain('db.instance');
+    expect(Object.keys(stateOf(cwd).resources)).not.toContain('network.nat.0');
+    expect(Object.keys(stateOf(cwd).resources)).toContain('network.vpc');
+
+    const rest = await cli(cwd, ['destroy', '--yes', '--skip-final-snapshot', '--json']);
+    expect(rest.code, rest.stderr).toBe(0);
+    expect((await projectInventory(join(cwd, '.promigrate'), PROJECT)).keys).toEqual([]);
+    expect(stateOf(cwd).resources).toEqual({});
+  });
+
+  it('destroy reports a resource of this state that lost its tags, leaves it and what stands on it, and deletes it once re-tagged', async () => {
+    const cwd = await assessed();
+    expect((await cli(cwd, ['provision'])).code).toBe(0);
+    const natId: string = stateOf(cwd).resources['network.nat.0'].id;
+    const { openSandbox } = await import('../../src/aws/sandbox/index.js');
+    const { createAwsClients } = await import('../../src/aws/clients.js');
+    const { CreateTagsCommand, DeleteTagsCommand, DescribeNatGatewaysCommand } = await import('@aws-sdk/client-ec2');
+    const worldPath = join(cwd, '.promigrate/sandbox.json');
+    const withEc2 = async <T>(body: (ec2: import('@aws-sdk/client-ec2').EC2Client) => Promise<T>): Promise<T> => {
+      const sandbox = await openSandbox({ worldPath, region: 'us-east-1', faults: {} });
+      const aws = createAwsClients({ region: 'us-east-1', dryRun: false, sandbox });
+      try {
+        return await body(await aws.ec2);
+      } finally {
+        aws.destroy();
+        await sandbox.close();
+      }
+    };
+    const tags = await withEc2(async (ec2) => (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [natId] }))).NatGateways![0]!.Tags!);
+    await withEc2((ec2) => ec2.send(new DeleteTagsCommand({ Resources: [natId], Tags: [{ Key: 'promigrate:project' }] })));
+
+    const partial = await cli(cwd, ['destroy', '--yes', '--skip-final-snapshot']);
+    expect(partial.code, partial.stderr).toBe(1);
+    expect(partial.stdout).toContain(
+      `network.nat.0 ${natId} is in this project's state but no longer carries promigrate:project=${PROJECT} (it does not carry promigrate:project=${PROJECT}): ` +
+        `re-tag it with promigrate:project=${PROJECT} and run destroy again, or delete it by hand`,
+    );
+    expect(partial.stdout).toMatch(/network\.eip\.0 eipalloc-\w+ was not tried: it waits on network\.nat\.0/);
+    expect(stateOf(cwd).resources['network.nat.0'].id).toBe(natId);
+    const nat = await withEc2(async (ec2) => (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [natId] }))).NatGateways![0]!);
+    expect(nat.State).toBe('available');
+
+    await withEc2((ec2) => ec2.send(new CreateTagsCommand({ Resources: [natId], Tags: tags })));
+    const rest = await cli(cwd, ['destroy', '--yes', '--skip-final-snapshot']);
+    expect(rest.code, rest.stdout + rest.stderr).toBe(0);
+    expect((await projectInventory(join(cwd, '.promigrate'), PROJECT)).keys).toEqual([]);
+    expect(stateOf(cwd).resources).toEqual({});
+  });
+
   it('destroy removes everything it made, found by tag too, and nothing of the operator’s', async () => {
     const cwd = await assessed();
     expect((await cli(cwd, ['provision'])).code).toBe(0);

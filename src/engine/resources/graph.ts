@@ -52,6 +52,57 @@ export async function runGraph<N extends GraphNode, R>(nodes: readonly N[], run:
   return done;
 }
 
+export interface SettledGraph<R> {
+  done: Map<string, R>;
+  failed: Map<string, unknown>;
+  /** Never started: a node it depends on failed (or was blocked); the value names those nodes. */
+  blocked: Map<string, string[]>;
+}
+
+/**
+ * Like runGraph, but a failure stops only the nodes that depend on the failed one; every
+ * other branch still runs to the end (destroy deletes what it can). `failFirst` marks nodes
+ * as failed before anything runs.
+ */
+export async function runGraphSettled<N extends GraphNode, R>(
+  nodes: readonly N[],
+  run: (node: N) => Promise<R>,
+  failFirst: ReadonlyMap<string, unknown> = new Map(),
+): Promise<SettledGraph<R>> {
+  const byKey = new Map(nodes.map((node) => [node.key, node]));
+  const settled: SettledGraph<R> = { done: new Map(), failed: new Map(failFirst), blocked: new Map() };
+  const pending = new Set(nodes.map((node) => node.key).filter((key) => !failFirst.has(key)));
+  const running = new Map<string, Promise<void>>();
+  const stopped = (key: string): boolean => settled.failed.has(key) || settled.blocked.has(key);
+
+  for (;;) {
+    for (const key of [...pending]) {
+      const deps = byKey.get(key)!.dependsOn.filter((dep) => byKey.has(dep));
+      const waitsOn = deps.filter(stopped);
+      if (waitsOn.length > 0) {
+        pending.delete(key);
+        settled.blocked.set(key, waitsOn);
+        continue;
+      }
+      if (!deps.every((dep) => settled.done.has(dep))) continue;
+      pending.delete(key);
+      running.set(
+        key,
+        run(byKey.get(key)!)
+          .then((result) => void settled.done.set(key, result), (error: unknown) => void settled.failed.set(key, error))
+          .finally(() => running.delete(key)),
+      );
+    }
+    if (running.size === 0) {
+      // A block found late can unblock nothing, but it can block more: look again until stable.
+      if ([...pending].some((key) => byKey.get(key)!.dependsOn.some(stopped))) continue;
+      if (pending.size > 0) throw new Error(`internal error: graph nodes wait on each other: ${[...pending].join(', ')}`);
+      return settled;
+    }
+    await Promise.race(running.values());
+  }
+}
+
 /** Finds or creates every resource, records it at once, then waits until it is usable. */
 export async function applyGraph(tasks: readonly ResourceTask[], t: TaskContext, hooks: GraphHooks): Promise<Map<string, FoundResource>> {
   return runGraph(tasks, async (task) => {

@@ -13,14 +13,25 @@ export function foreignOwner(tags: ReadonlyArray<{ Key?: string; Value?: string 
   return owner ? `it belongs to promigrate project "${owner}"` : 'it was not created by promigrate (no promigrate:project tag)';
 }
 
-/** Destroy never deletes what is not this project's: it warns and leaves it in place. */
-export function leaveForeign(t: TaskContext, key: string, id: string, why: string): void {
-  t.step.io.notify({
-    level: 'warn',
-    code: 'provision.destroy.foreign',
-    message: `${key}: ${id} is not promigrate project ${t.project}'s (${why}); left in place`,
-    data: { key, id },
-  });
+/**
+ * A resource destroy was asked to delete (recorded in state) that is not, or no longer, this
+ * project's: its `promigrate:project` tag is gone or names another project. Destroy leaves
+ * it in place and reports it (destroyResources), and whatever stands on it waits.
+ */
+export class ResourceLeftInPlace extends Error {
+  constructor(
+    readonly key: string,
+    readonly id: string,
+    readonly why: string,
+  ) {
+    super(`${key}: ${id} was left in place: ${why}`);
+    this.name = 'ResourceLeftInPlace';
+  }
+}
+
+/** Destroy never deletes what is not this project's: it stops here and destroy reports it. */
+export function leaveForeign(_t: TaskContext, key: string, id: string, why: string): never {
+  throw new ResourceLeftInPlace(key, id, why);
 }
 
 /** The clear error for a name taken by something that is not ours or not what we asked for. */

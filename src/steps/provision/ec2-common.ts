@@ -7,7 +7,7 @@ import { resourceFilters } from '../../aws/tags.js';
 import { errorName, isAwsError } from '../../aws/errors.js';
 import { waitFor } from '../../aws/wait.js';
 import { PromigrateError, ExitCode } from '../../errors.js';
-import { foreignOwner } from '../../engine/resources/ownership.js';
+import { foreignOwner, leaveForeign } from '../../engine/resources/ownership.js';
 import type { TaskContext } from '../../engine/resources/task.js';
 
 export const ec2Of = (t: TaskContext): Promise<EC2Client> => t.step.aws.ec2;
@@ -22,14 +22,9 @@ export const keyFilters = (t: TaskContext, key: string): Array<{ Name: string; V
 /** True when the resource carries this project's tag (it was created by promigrate for it). */
 export const ownedBy = (tags: Tag[] | undefined, project: string): boolean => foreignOwner(tags, project) === undefined;
 
-/** Destroy never deletes what this project did not create (an adopted VPC, someone's IGW). */
-export function skipForeign(t: TaskContext, key: string, id: string): void {
-  t.step.io.notify({
-    level: 'warn',
-    code: 'provision.destroy.foreign',
-    message: `${key}: ${id} does not carry promigrate:project=${t.project}; left in place`,
-    data: { key, id },
-  });
+/** Destroy never deletes what this project did not create (an adopted VPC, someone's IGW): see leaveForeign. */
+export function skipForeign(t: TaskContext, key: string, id: string): never {
+  return leaveForeign(t, key, id, `it does not carry promigrate:project=${t.project}`);
 }
 
 /**

@@ -119,7 +119,8 @@ describe('bastion task (mocked EC2)', () => {
 
   it('never terminates an instance it did not create', async () => {
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-0123456789abcdef0', State: { Name: 'running' }, Tags: [] }] }] });
-    await bastionTasks(h.config)[0]!.destroy!(h.t, 'i-0123456789abcdef0');
+    // Left in place and reported by destroy (ResourceLeftInPlace), never terminated.
+    await expect(bastionTasks(h.config)[0]!.destroy!(h.t, 'i-0123456789abcdef0')).rejects.toMatchObject({ name: 'ResourceLeftInPlace', id: 'i-0123456789abcdef0' });
     expect(ec2.commandCalls(TerminateInstancesCommand)).toHaveLength(0);
   });
 });

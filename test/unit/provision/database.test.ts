@@ -230,10 +230,15 @@ describe('db.instance: destroy', () => {
 
     rds.reset();
     rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [instance({ TagList: [] })] });
-    await task(h, 'db.instance').destroy!(h.t, 'shop-db');
+    // Destroy reports it (destroyResources) and leaves what stands on it for a re-run.
+    await expect(task(h, 'db.instance').destroy!(h.t, 'shop-db')).rejects.toMatchObject({
+      name: 'ResourceLeftInPlace',
+      key: 'db.instance',
+      id: 'shop-db',
+      why: expect.stringMatching(/no promigrate:project tag/),
+    });
     expect(rds.commandCalls(DeleteDBInstanceCommand)).toHaveLength(0);
     expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(0);
-    expect((h.io as TestIoHost).texts('warn')).toEqual([expect.stringMatching(/db.instance: shop-db .*not created by promigrate.*left in place/)]);
   });
 });
 

@@ -24,7 +24,7 @@ import type { StepContext } from '../../../src/engine/step.js';
 import { STATE_SCHEMA_VERSION, type StateFile } from '../../../src/state/types.js';
 import type { IoHost } from '../../../src/ui/io-host.js';
 import { taskContext } from '../../../src/engine/resources/context.js';
-import { destroyResources, destroyTargets } from '../../../src/engine/resources/destroy.js';
+import { destroyComplete, destroyResources, destroyTargets } from '../../../src/engine/resources/destroy.js';
 import { applyGraph } from '../../../src/engine/resources/graph.js';
 import { graphHooks } from '../../../src/engine/resources/record.js';
 import type { FoundResource, ResourceTask, TaskContext } from '../../../src/engine/resources/task.js';
@@ -155,8 +155,12 @@ export async function applyTasks(h: Harness, tasks: ResourceTask[]): Promise<Map
  * order. Returns the ids destroyed.
  */
 export async function destroyTasks(h: Harness, tasks: ResourceTask[]): Promise<string[]> {
-  const targets = await destroyTargets(h.t, tasks);
-  await destroyResources(h.t, tasks, targets);
+  const { targets, notInventoried } = await destroyTargets(h.t, tasks);
+  const outcome = await destroyResources(h.t, tasks, targets, notInventoried);
+  if (notInventoried.length > 0 || !destroyComplete(outcome)) {
+    const { deleted: _deleted, ...left } = outcome;
+    throw new Error(`destroy left resources behind: ${JSON.stringify({ notInventoried, ...left })}`);
+  }
   return targets.map((x) => x.id);
 }
 

@@ -195,7 +195,7 @@ describe('security groups: destroy', () => {
 
   it('never deletes a group without this project\'s tag', async () => {
     ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: SG.db, Tags: [] }] });
-    await task('sg.db').destroy!(h.t, SG.db);
+    await expect(task('sg.db').destroy!(h.t, SG.db)).rejects.toMatchObject({ name: 'ResourceLeftInPlace', key: 'sg.db', id: SG.db });
     expect(ec2.commandCalls(DeleteSecurityGroupCommand)).toHaveLength(0);
   });
 });

@@ -15,7 +15,7 @@ describe('target databases (created by the schema phase) in destroy', () => {
       ['target.database.crm', 'db:database', ['db.instance']],
     ]);
     await h.step.recordResource('target.database.shop', { type: 'db:database', id: 'shop', region: 'us-east-1' });
-    const targets = await destroyTargets(h.t, tasks);
+    const { targets } = await destroyTargets(h.t, tasks);
     expect(targets.map((t) => t.id)).toEqual(['shop']);
     await destroyResources(h.t, tasks, targets);
     expect(h.state.resources['target.database.shop']).toBeUndefined();
