@@ -1,4 +1,5 @@
 import type { PlannedChange } from '../step.js';
+import { explainingRefusals } from './refused.js';
 import type { FoundResource, ResourceTask, TaskContext } from './task.js';
 
 export interface GraphHooks {
@@ -112,12 +113,13 @@ export async function applyGraph(tasks: readonly ResourceTask[], t: TaskContext,
       hooks.progress(task, found.adopted ? 'adopted' : 'exists', hooks.now() - started);
     } else {
       hooks.progress(task, 'creating', 0);
-      found = await task.create(t);
+      found = await explainingRefusals(task, t, () => task.create(t));
     }
     await hooks.record(task, found);
     if (task.waitReady) {
       hooks.progress(task, 'waiting', hooks.now() - started);
-      const fresh = await task.waitReady(t, found);
+      const ready = found;
+      const fresh = await explainingRefusals(task, t, () => task.waitReady!(t, ready));
       if (fresh) {
         found = { ...found, outputs: { ...found.outputs, ...fresh } };
         await hooks.record(task, found);

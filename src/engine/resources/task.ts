@@ -6,6 +6,7 @@
  * moment it is known, so a crash between a create call and the state write is healed on
  * resume by `find()`, never by creating again.
  */
+import type { ConfigChoice } from '../../aws/refusals.js';
 import type { AwsTag } from '../../aws/tags.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import type { StepContext } from '../step.js';
@@ -39,6 +40,17 @@ export interface TaskContext {
   token(key: string): Promise<string>;
 }
 
+/** How a refused create names the resource, and the config choices behind it (aws/refusals.ts). */
+export interface ResourceIdentity {
+  /** e.g. `RDS instance` (default: the task's title). */
+  noun?: string;
+  /** The deterministic name, when the resource has one. */
+  name?: string;
+  engine?: string;
+  instanceClass?: ConfigChoice;
+  engineVersion?: ConfigChoice;
+}
+
 export interface ResourceTask {
   key: string;
   /** e.g. `ec2:vpc`, `rds:db-instance`. */
@@ -61,4 +73,6 @@ export interface ResourceTask {
    * its deterministic name), including orphans a crash left out of state.
    */
   findAll?(t: TaskContext): Promise<FoundResource[]>;
+  /** For an AWS refusal of create(): which resource, built from which config values. */
+  identify?(t: TaskContext): ResourceIdentity;
 }

@@ -30,12 +30,24 @@ import {
 import { createOrAdopt } from '../../engine/resources/create-or-adopt.js';
 import { foreignOwner } from '../../engine/resources/ownership.js';
 import { destroyOptionsOf, stamp } from './database-shared.js';
-import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
+import type { FoundResource, ResourceIdentity, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
 export const DB_INSTANCE = 'db.instance';
 export const DB_REPLICA = 'db.replica';
 export const instanceId = (project: string): string => `${project}-db`;
 export const replicaId = (project: string): string => `${project}-db-replica`;
+
+/** The config choices RDS may refuse (aws/refusals.ts). */
+function identity(config: MigrationConfig, name: string): ResourceIdentity {
+  const { engine, engineVersion, instanceClass } = config.target;
+  return {
+    noun: 'RDS instance',
+    name,
+    engine,
+    instanceClass: { path: 'target.instanceClass', value: instanceClass },
+    ...(engineVersion ? { engineVersion: { path: 'target.engineVersion', value: engineVersion } } : {}),
+  };
+}
 
 function wanted(config: MigrationConfig): WantedInstance {
   const { engine, engineVersion, instanceClass } = config.target;
@@ -157,6 +169,7 @@ export function instanceTask(config: MigrationConfig): ResourceTask {
       await deleteInstance(t, DB_INSTANCE, id, snapshot);
     },
     findAll: (t) => findAllOwn(t, instanceId(t.project)),
+    identify: (t) => identity(t.config, instanceId(t.project)),
   };
 }
 
@@ -210,5 +223,6 @@ export function replicaTask(config: MigrationConfig): ResourceTask {
     // A replica has no final snapshot (RDS refuses one); its data is the primary's.
     destroy: (t, id) => deleteInstance(t, DB_REPLICA, id, undefined),
     findAll: (t) => findAllOwn(t, replicaId(t.project)),
+    identify: (t) => ({ ...identity(t.config, replicaId(t.project)), noun: 'RDS read replica' }),
   };
 }

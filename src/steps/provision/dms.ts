@@ -205,6 +205,7 @@ function instanceTask(): ResourceTask {
       });
     },
     waitReady: async (t, res) => found(await waitAvailable(t, res.id)).outputs,
+    identify: (t) => ({ noun: 'DMS replication instance', name: dmsName(t.project), instanceClass: { path: 'dms.instanceClass', value: dmsInstanceClass(t) } }),
     async destroy(t, id) {
       const dms = await t.step.aws.dms;
       let r = await describeInstance(dms, id);
