@@ -1,8 +1,9 @@
 /**
  * The one errors module. Every error the operator may see is a PromigrateError with an
  * exit code and a hint saying what to do next; the CLI's top-level handler prints
- * `message` and `hint` (and the stack only with --verbose). Anything else that escapes
- * is a bug and exits 1 with the stack under --verbose.
+ * `message` and `hint` (and the stack only with --verbose). An AWS call's failure is
+ * described by the call (AwsCallFailure); anything else that escapes is a bug and exits 1
+ * with the stack under --verbose.
  */
 export const ExitCode = {
   ok: 0,
