@@ -13,11 +13,15 @@
  * overrides them), and the standard retry mode with `maxAttempts` (default: the SDK's,
  * i.e. AWS_MAX_ATTEMPTS or 3). Route 53 is global but is given the configured region too:
  * the SDK's endpoint rules map any commercial region to route53.amazonaws.com, and
- * LocalStack/moto accept whatever region the client signs with.
+ * LocalStack/moto accept whatever region the client signs with. IAM likewise: its endpoint
+ * rules send any commercial region to iam.amazonaws.com, signed for us-east-1 (aws-cn and
+ * aws-us-gov regions to their partition's IAM endpoint); an explicit or configured endpoint
+ * URL replaces that as for every other client (LocalStack and moto serve IAM on theirs).
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -53,11 +57,13 @@ export interface AwsClients {
   readonly secretsManager: Promise<SecretsManagerClient>;
   /** DMS reports CDC latency only as CloudWatch metrics (CDCLatencySource/Target). */
   readonly cloudwatch: Promise<CloudWatchClient>;
+  /** The DMS service roles (assess checks them, provision creates them, destroy removes its own). */
+  readonly iam: Promise<IAMClient>;
   /** Closes the HTTP connections of every client created so far. */
   destroy(): void;
 }
 
-type ServiceKey = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager' | 'cloudwatch';
+type ServiceKey = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager' | 'cloudwatch' | 'iam';
 type ClientCtor = new (config: Record<string, unknown>) => SdkClientLike & { destroy(): void };
 
 const LOADERS: Record<ServiceKey, () => Promise<ClientCtor>> = {
@@ -69,6 +75,7 @@ const LOADERS: Record<ServiceKey, () => Promise<ClientCtor>> = {
   sts: async () => (await import('@aws-sdk/client-sts')).STSClient as unknown as ClientCtor,
   secretsManager: async () => (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient as unknown as ClientCtor,
   cloudwatch: async () => (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient as unknown as ClientCtor,
+  iam: async () => (await import('@aws-sdk/client-iam')).IAMClient as unknown as ClientCtor,
 };
 
 /** Fixed, obviously fake credentials: a sandboxed client never looks up the credential chain. */
@@ -123,6 +130,9 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     },
     get cloudwatch() {
       return get('cloudwatch');
+    },
+    get iam() {
+      return get('iam');
     },
     destroy() {
       for (const client of created.values()) client.then((c) => c.destroy(), () => undefined);

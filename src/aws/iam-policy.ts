@@ -11,14 +11,18 @@
  * for actions without resource-level permissions (noted per row), and regional `*`
  * statements are pinned to the configured region with `aws:RequestedRegion`.
  *
- * Not granted, by design: promigrate creates no IAM role. DMS needs the account-wide
- * service role `dms-vpc-role` (trust dms.amazonaws.com, managed policy
- * AmazonDMSVPCManagementRole) to exist; the DMS console creates it once per account, and
- * without it CreateReplicationSubnetGroup fails with a message promigrate turns into a
- * hint. `iam:PassRole` is granted only for `dms.secretsAccessRoleArn`, when configured:
- * CreateEndpoint passes it to DMS so DMS can read the source secret itself.
+ * IAM: promigrate creates the account-wide DMS service roles `dms-vpc-role` and
+ * `dms-cloudwatch-logs-role` when they are missing (aws/dms/service-roles.ts), so it may
+ * read, create and tag exactly those two roles at path `/`, attach only their DMS managed
+ * policies (`iam:PolicyARN`), and — in destroy — detach, delete the inline policies of and
+ * delete them only while they carry this project's tag. RDS may create its service-linked
+ * role (an account's first DB instance needs it; RDS user guide, "Using service-linked roles
+ * for Amazon RDS"). `iam:PassRole` is granted only for `dms.secretsAccessRoleArn`, when
+ * configured, and only to DMS: CreateEndpoint passes it so DMS can read the source secret
+ * itself (promigrate does not create that role: see README).
  */
 import { TAG_PROJECT } from './tags.js';
+import { DMS_SERVICE_ROLES, managedPolicyArn } from './dms/service-roles.js';
 import type { MigrationConfig } from '../config/schema.js';
 
 export type PolicyStep = 'assess' | 'provision' | 'sync' | 'cutover' | 'verify' | 'destroy';
@@ -67,6 +71,9 @@ const ownProject = (s: PolicyScope): Condition => ({ StringEquals: { [`aws:Resou
 const managed = (c: MigrationConfig) => c.target.manageMasterUserPassword;
 const dns = (c: MigrationConfig) => c.dns !== undefined;
 const newVpc = (c: MigrationConfig) => !c.network.vpcId;
+/** The DMS service roles, by exact name at path `/` (a `dms-*` pattern would match roles that are not DMS's). */
+const dmsServiceRoles = (s: PolicyScope) => DMS_SERVICE_ROLES.map((r) => `arn:${s.partition}:iam::${s.account}:role/${r.name}`);
+const dmsReadsSecret = (c: MigrationConfig) => Boolean(c.dms.secretsAccessRoleArn && c.source.secretArn);
 
 /** A configured secret ARN, and the same with Secrets Manager's random 6-character suffix in case it was left off. */
 const secretArns = (c: MigrationConfig): string[] =>
@@ -83,6 +90,14 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
   { sid: 'RdsCatalogRead', step: 'assess', actions: ['rds:DescribeDBEngineVersions', 'rds:DescribeOrderableDBInstanceOptions'], resources: ANY, why: `${NO_RESOURCE_LEVEL}; provision reads the parameter group family too` },
   { sid: 'AssessHostedZoneLookup', step: 'assess', actions: ['route53:ListHostedZonesByName'], resources: ANY, when: dns, why: NO_RESOURCE_LEVEL },
   { sid: 'HostedZoneRead', step: 'assess', actions: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'], resources: (s) => [zone(s)], when: dns, why: 'the configured hosted zone (`*` when named by domain and no --hosted-zone-id is known); cutover and verify read the record too' },
+  {
+    sid: 'AssessIamRoles', step: 'assess', actions: ['iam:GetRole', 'iam:ListAttachedRolePolicies'], resources: dmsServiceRoles,
+    why: 'whether the DMS service roles exist and are usable; provision reads them the same way before creating one',
+  },
+  {
+    sid: 'AssessSecretsAccessRole', step: 'assess', actions: ['iam:GetRole'], resources: (_s, c) => [c.dms.secretsAccessRoleArn!], when: dmsReadsSecret,
+    why: 'whether dms.secretsAccessRoleArn exists and trusts DMS',
+  },
   { sid: 'ReadConfiguredSecrets', step: 'assess', actions: ['secretsmanager:GetSecretValue'], resources: (_s, c) => secretArns(c), when: (c) => secretArns(c).length > 0, why: 'only source.secretArn / target.secretArn' },
 
   // ---- provision ----
@@ -109,6 +124,22 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
     sid: 'ProvisionManagedPasswordKey', step: 'provision', actions: ['kms:DescribeKey'], resources: (s) => [`arn:${s.partition}:kms:${s.region}:${s.account}:key/*`], when: managed,
     why: 'RDS describes the aws/secretsmanager key as the caller; its key id is not known in advance',
   },
+  {
+    sid: 'ProvisionDmsRoles', step: 'provision', actions: ['iam:CreateRole', 'iam:TagRole'], resources: dmsServiceRoles,
+    condition: (s) => ({ StringEquals: { [`aws:RequestTag/${TAG_PROJECT}`]: s.project } }),
+    why: 'the missing DMS service roles, created with this project’s tags (CreateRole with Tags also needs TagRole)',
+  },
+  {
+    sid: 'ProvisionDmsRolePolicies', step: 'provision', actions: ['iam:AttachRolePolicy'], resources: dmsServiceRoles,
+    condition: (s) => ({ ArnEquals: { 'iam:PolicyARN': DMS_SERVICE_ROLES.map((r) => managedPolicyArn(s.partition, r.policy)) } }),
+    why: 'only the DMS managed policies AmazonDMSVPCManagementRole and AmazonDMSCloudWatchLogsRole, only to those roles',
+  },
+  {
+    sid: 'ProvisionRdsServiceLinkedRole', step: 'provision', actions: ['iam:CreateServiceLinkedRole'],
+    resources: (s) => [`arn:${s.partition}:iam::${s.account}:role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS`],
+    condition: () => ({ StringEquals: { 'iam:AWSServiceName': 'rds.amazonaws.com' } }),
+    why: 'CreateDBInstance creates the RDS service-linked role as the caller when the account has none yet',
+  },
   { sid: 'ProvisionDmsRead', step: 'provision', actions: ['dms:DescribeReplicationInstances', 'dms:DescribeReplicationSubnetGroups'], resources: ANY, why: `DMS Describe* ${NO_RESOURCE_LEVEL}` },
   {
     sid: 'ProvisionDms', step: 'provision', actions: ['dms:CreateReplicationInstance', 'dms:CreateReplicationSubnetGroup'],
@@ -129,7 +160,7 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
     why: 'bringing this project’s task in line with the config while it is stopped; `sync --reload` stops it first',
   },
   {
-    sid: 'SyncPassSecretsRole', step: 'sync', actions: ['iam:PassRole'], resources: (_s, c) => [c.dms.secretsAccessRoleArn!], when: (c) => Boolean(c.dms.secretsAccessRoleArn && c.source.secretArn),
+    sid: 'SyncPassSecretsRole', step: 'sync', actions: ['iam:PassRole'], resources: (_s, c) => [c.dms.secretsAccessRoleArn!], when: dmsReadsSecret,
     condition: () => ({ StringEquals: { 'iam:PassedToService': 'dms.amazonaws.com' } }),
     why: 'CreateEndpoint hands dms.secretsAccessRoleArn to DMS (SecretsManagerAccessRoleArn), to DMS only',
   },
@@ -160,6 +191,10 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
     sid: 'DestroyDms', step: 'destroy', actions: ['dms:DeleteEndpoint', 'dms:DeleteReplicationInstance', 'dms:DeleteReplicationSubnetGroup', 'dms:DeleteReplicationTask'],
     resources: (s) => [dms(s, 'endpoint'), dms(s, 'rep'), dms(s, 'subgrp', `${s.project}-dms`), dms(s, 'task')], condition: ownProject,
     why: 'only resources tagged with this project',
+  },
+  {
+    sid: 'DestroyDmsRoles', step: 'destroy', actions: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:ListRolePolicies'], resources: dmsServiceRoles, condition: ownProject,
+    why: 'only the DMS service roles this project created (its tag), and only once no other DMS subnet group in the region needs them',
   },
   // Destroy rows are not gated on the config: its sweep also removes what an earlier config made (an old bastion, NAT gateway or VPC).
   {

@@ -4,7 +4,7 @@
  * The dry-run guard, the audit hook and the sandbox all classify calls with these.
  */
 
-export type AwsServiceName = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsmanager' | 'cloudwatch';
+export type AwsServiceName = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsmanager' | 'cloudwatch' | 'iam';
 
 /** The parts of an SDK v3 client the client factory, its guards and the sandbox use. */
 export interface SdkClientLike {
@@ -29,6 +29,7 @@ const SERVICE_IDS: Record<string, AwsServiceName> = {
   STS: 'sts',
   'Secrets Manager': 'secretsmanager',
   CloudWatch: 'cloudwatch',
+  IAM: 'iam',
 };
 
 export function serviceOfClient(client: SdkClientLike): AwsServiceName {

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateVpcCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { CreateRoleCommand, GetRoleCommand } from '@aws-sdk/client-iam';
 import { GetHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -51,6 +52,7 @@ describe('createAwsClients without a sandbox', () => {
     const aws = createAwsClients({ region: 'eu-west-1', endpointUrl: 'http://localhost:4566', dryRun: false });
     expect((await whereTo(await aws.ec2, new DescribeVpcsCommand({}))).url).toBe('http://localhost:4566/');
     expect((await whereTo(await aws.sts, new GetCallerIdentityCommand({}))).url).toBe('http://localhost:4566/');
+    expect((await whereTo(await aws.iam, new GetRoleCommand({ RoleName: 'dms-vpc-role' }))).url).toBe('http://localhost:4566/');
     aws.destroy();
   });
 
@@ -60,6 +62,7 @@ describe('createAwsClients without a sandbox', () => {
     const aws = createAwsClients({ region: 'us-west-2', dryRun: false });
     expect((await whereTo(await aws.ec2, new DescribeVpcsCommand({}))).url).toBe('http://127.0.0.1:5000/');
     expect((await whereTo(await aws.sts, new GetCallerIdentityCommand({}))).url).toBe('http://127.0.0.1:4566/');
+    expect((await whereTo(await aws.iam, new GetRoleCommand({ RoleName: 'r' }))).url).toBe('http://127.0.0.1:4566/');
   });
 
   it('uses the regional endpoints by default; Route 53 resolves to its global endpoint from any region', async () => {
@@ -68,6 +71,8 @@ describe('createAwsClients without a sandbox', () => {
     expect((await whereTo(await aws.route53, new GetHostedZoneCommand({ Id: '/hostedzone/Z1' }))).url).toBe(
       'https://route53.amazonaws.com/2013-04-01/hostedzone/Z1',
     );
+    // IAM is global too: iam.amazonaws.com from any commercial region.
+    expect((await whereTo(await aws.iam, new GetRoleCommand({ RoleName: 'r' }))).url).toBe('https://iam.amazonaws.com/');
   });
 
   it('takes credentials from the named profile and applies maxAttempts and standard retries', async () => {
@@ -109,6 +114,7 @@ describe('dry-run guard', () => {
   it('guards real clients too, without any network access', async () => {
     const aws = createAwsClients({ region: 'us-east-1', endpointUrl: 'http://192.0.2.1:9', dryRun: true });
     await expect((await aws.secretsManager).send(new CreateSecretCommand({ Name: 'x', SecretString: 'y' }))).rejects.toBeInstanceOf(DryRunViolation);
+    await expect((await aws.iam).send(new CreateRoleCommand({ RoleName: 'x', AssumeRolePolicyDocument: '{}' }))).rejects.toBeInstanceOf(DryRunViolation);
   });
 });
 

@@ -38,6 +38,7 @@ dns:
 /** The keys one provision of this config makes: one resource each. */
 const EXPECTED_KEYS = [
   'db.instance', 'db.parameter-group', 'db.subnet-group', 'dms.instance', 'dms.subnet-group',
+  'iam.role.dms-cloudwatch-logs', 'iam.role.dms-vpc',
   'network.eip.0', 'network.eip.1', 'network.igw', 'network.nat.0', 'network.nat.1',
   'network.rt.private.0', 'network.rt.private.1', 'network.rt.public',
   'network.subnet.private.0', 'network.subnet.private.1', 'network.subnet.public.0', 'network.subnet.public.1',
@@ -112,6 +113,7 @@ describe.concurrent('promigrate provision against the sandbox', { timeout: 180_0
     const audit = auditLines(cwd).map((l) => JSON.parse(l));
     cleanMutatingCalls = audit.length;
     expect(audit.every((a) => a.step === 'provision')).toBe(true);
+    expect(audit.slice(0, 4).map((a) => a.operation).sort()).toEqual(['iam:AttachRolePolicy', 'iam:AttachRolePolicy', 'iam:CreateRole', 'iam:CreateRole']);
     expect(audit.map((a) => a.operation)).toEqual(expect.arrayContaining(['ec2:CreateVpc', 'ec2:CreateNatGateway', 'rds:CreateDBInstance', 'dms:CreateReplicationInstance']));
     // Progress went to stdout as JSON lines, with the result document last.
     const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
@@ -132,6 +134,8 @@ describe.concurrent('promigrate provision against the sandbox', { timeout: 180_0
     const plan = JSON.parse(result.stdout.trim().split('\n').pop()!).steps[0].plan;
     const creates = plan.filter((c: { action: string }) => c.action === 'create');
     expect(creates.map((c: { target: string }) => c.target).sort()).toEqual(EXPECTED_KEYS);
+    // The DMS service roles a fresh account lacks come first, before anything billable.
+    expect(plan.slice(0, 3).map((c: { target: string }) => c.target)).toEqual(['iam.role.dms-vpc', 'iam.role.dms-cloudwatch-logs', 'network.vpc']);
     const dbCall = creates.find((c: { target: string }) => c.target === 'db.instance').details.calls[0];
     expect(dbCall).toMatchObject({ operation: 'rds:CreateDBInstance', params: { StorageEncrypted: true, PubliclyAccessible: false, DeletionProtection: true, MultiAZ: true } });
     expect(result.stdout).not.toContain(PASSWORD);

@@ -4,7 +4,9 @@
  */
 import { DescribeEndpointsCommand, DescribeReplicationInstancesCommand, DescribeReplicationSubnetGroupsCommand, DescribeReplicationTasksCommand, ListTagsForResourceCommand } from '@aws-sdk/client-database-migration-service';
 import { DescribeDBInstancesCommand, DescribeDBParameterGroupsCommand, DescribeDBSubnetGroupsCommand, ListTagsForResourceCommand as RdsTags } from '@aws-sdk/client-rds';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { join } from 'node:path';
+import { DMS_SERVICE_ROLES } from '../../src/aws/dms/service-roles.js';
 import { createAwsClients } from '../../src/aws/clients.js';
 import { openSandbox } from '../../src/aws/sandbox/index.js';
 import { tagsToRecord } from '../../src/aws/tags.js';
@@ -66,6 +68,16 @@ export async function projectInventory(stateDir: string, project: string, region
     }
     for (const t of (await orNone(dms.send(new DescribeReplicationTasksCommand({}))))?.ReplicationTasks ?? []) {
       const key = mine((await dms.send(new ListTagsForResourceCommand({ ResourceArn: t.ReplicationTaskArn! }))).TagList);
+      if (key) keys.push(key);
+    }
+    // IAM roles by the names promigrate gives them (the account-wide DMS service roles).
+    const iam = await aws.iam;
+    for (const role of DMS_SERVICE_ROLES) {
+      const found = await iam.send(new GetRoleCommand({ RoleName: role.name })).catch((err: { name?: string }) => {
+        if (err.name === 'NoSuchEntityException') return undefined;
+        throw err;
+      });
+      const key = mine(found?.Role?.Tags);
       if (key) keys.push(key);
     }
     const { DescribeVpcsCommand } = await import('@aws-sdk/client-ec2');

@@ -54,9 +54,10 @@ export const THROTTLING_ERRORS: Record<ServiceName, { name: string; httpStatusCo
   dms: { name: 'ThrottlingException', httpStatusCode: 400, message: 'Rate exceeded' },
   secretsmanager: { name: 'ThrottlingException', httpStatusCode: 400, message: 'Rate exceeded' },
   cloudwatch: { name: 'Throttling', httpStatusCode: 400, message: 'Rate exceeded' },
+  iam: { name: 'Throttling', httpStatusCode: 400, message: 'Rate exceeded' },
 };
 
-const SERVICES: readonly ServiceName[] = ['ec2', 'rds', 'dms', 'route53', 'sts', 'secretsmanager'];
+const SERVICES: readonly ServiceName[] = ['ec2', 'rds', 'dms', 'route53', 'sts', 'secretsmanager', 'iam'];
 
 /** Reads PROMIGRATE_SANDBOX_*; a malformed value is a usage error naming the variable. */
 export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): FaultConfig {

@@ -2,7 +2,7 @@
  * AWS pre-flight: read-only calls that find, before anything is created, what would make
  * provision or cutover fail — wrong credentials, a region without enough AZs, a full VPC
  * or Elastic IP quota, a missing hosted zone or record, an engine version or instance
- * class the region does not offer.
+ * class the region does not offer, the IAM roles DMS needs (iam-checks.ts).
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeAccountAttributesCommand, DescribeAddressesCommand, DescribeAvailabilityZonesCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
@@ -12,6 +12,7 @@ import type { MigrationConfig } from '../../config/schema.js';
 import { UsageError, describeFailure, isAwsServiceError } from '../../errors.js';
 import { findHostedZone, recordSetsOf } from '../../aws/route53-zone.js';
 import type { Finding } from './finding.js';
+import { checkIamRoles } from './iam-checks.js';
 
 /** AWS's default VPCs-per-region quota; the Service Quotas API would give the account's own. */
 export const DEFAULT_VPC_QUOTA = 5;
@@ -87,6 +88,7 @@ export async function awsPreflight(aws: AwsClients, config: MigrationConfig): Pr
 
   await checkEngineOffered(aws, config, add);
   if (config.dns) await checkDns(aws, config, result, add);
+  await checkIamRoles(aws, config, result.account, add);
   return result;
 }
 

@@ -29,12 +29,16 @@ export function privateSubnetKeys(config: MigrationConfig): string[] {
   return subnetKeys(config, 'private');
 }
 
-/** A DMS error caused by the account-wide `dms-vpc-role` being absent, as a usage error. */
+/**
+ * A DMS error naming the account-wide `dms-vpc-role`, as a usage error. provision creates the
+ * role first (iam-roles.ts), so this is the safety net: a role that existed already and is
+ * not usable (promigrate leaves such a role alone), or one IAM had not yet propagated to DMS.
+ */
 export function dmsVpcRoleError(err: unknown): UsageError | undefined {
   const message = (err as { message?: unknown } | null)?.message;
   if (typeof message !== 'string' || !/dms-vpc-role/.test(message)) return undefined;
   return new UsageError(`AWS DMS cannot use the IAM role dms-vpc-role (${message}).`, {
-    hint: 'DMS needs the role dms-vpc-role (trusting dms.amazonaws.com, with the managed policy AmazonDMSVPCManagementRole) once per account; the DMS console creates it, or see "Creating the IAM roles to use with AWS DMS" in the DMS user guide. Then re-run.',
+    hint: 'DMS needs the role dms-vpc-role at path / (trusting dms.amazonaws.com, with the managed policy AmazonDMSVPCManagementRole). promigrate creates it when it is missing but never changes one it did not create: fix that role as "Creating the IAM roles to use with AWS DMS" in the DMS user guide describes, or delete it so that provision creates it. Then re-run.',
     cause: err,
   });
 }

@@ -18,6 +18,7 @@ import {
   type ReplicationInstance,
 } from '@aws-sdk/client-database-migration-service';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { DMS_CLOUDWATCH_LOGS_ROLE, DMS_VPC_ROLE } from '../../aws/dms/service-roles.js';
 import { waitFor } from '../../aws/wait.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import type { StepContext } from '../../engine/step.js';
@@ -72,6 +73,26 @@ async function withRoleHint<T>(call: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A role just created (or just given its policy) can take a while to reach DMS: IAM is
+ * eventually consistent, and DMS answers "dms-vpc-role is not configured properly" until
+ * then. Retried on the injectable clock for up to two minutes; after that the hint stands.
+ */
+const ROLE_PROPAGATION_MS = 2 * 60_000;
+const ROLE_RETRY_MS = 10_000;
+
+async function onceRoleReachesDms<T>(t: TaskContext, call: () => Promise<T>): Promise<T> {
+  const started = t.step.clock.now();
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!dmsVpcRoleError(err) || t.step.clock.now() - started >= ROLE_PROPAGATION_MS) throw dmsVpcRoleError(err) ?? err;
+      await t.step.clock.sleep(ROLE_RETRY_MS, t.step.signal);
+    }
+  }
+}
+
 function subnetGroupParams(t: TaskContext, subnetKeys: string[]) {
   return {
     ReplicationSubnetGroupIdentifier: dmsName(t.project),
@@ -103,7 +124,7 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
     key: SUBNET_GROUP,
     type: 'dms:replication-subnet-group',
     title: 'DMS replication subnet group over the private subnets',
-    dependsOn: subnetKeys,
+    dependsOn: [DMS_VPC_ROLE.key, ...subnetKeys],
     find: (t) => lookup(t, true),
     planCreate: (t) => [{ operation: 'dms:CreateReplicationSubnetGroup', params: subnetGroupParams(t, subnetKeys) }],
     async create(t) {
@@ -111,7 +132,7 @@ function subnetGroupTask(config: MigrationConfig): ResourceTask {
       // CreateReplicationSubnetGroup returns no ARN: the group is read back either way.
       return createOrAdopt<FoundResource>({
         create: async () => {
-          await withRoleHint(dms.send(new CreateReplicationSubnetGroupCommand(subnetGroupParams(t, subnetKeys))));
+          await onceRoleReachesDms(t, () => dms.send(new CreateReplicationSubnetGroupCommand(subnetGroupParams(t, subnetKeys))));
           const found = await lookup(t, true);
           if (!found) throw new Error(`internal error: DMS replication subnet group ${dmsName(t.project)} not found after creating it`);
           return found;
@@ -182,7 +203,8 @@ function instanceTask(): ResourceTask {
     key: INSTANCE,
     type: 'dms:replication-instance',
     title: 'DMS replication instance',
-    dependsOn: [SUBNET_GROUP, 'sg.dms'],
+    // The logs role: its task's logs need it, and destroy keeps it until the instance is gone.
+    dependsOn: [SUBNET_GROUP, 'sg.dms', DMS_CLOUDWATCH_LOGS_ROLE.key],
     async find(t) {
       const dms = await t.step.aws.dms;
       const r = await describeInstance(dms, dmsName(t.project));

@@ -24,7 +24,12 @@ export const provisionStep: Step = {
     const tasks = tasksFor(ctx);
     const found = new Map<string, FoundResource>();
     const t = taskContext(ctx, found);
-    const done = await applyGraph(tasks, t, graphHooks(ctx, 'provision.resource', found));
+    const hooks = graphHooks(ctx, 'provision.resource', found);
+    // The IAM roles DMS needs come first, on their own: a role promigrate cannot read or create
+    // fails the run before a VPC, NAT gateway or RDS instance is being paid for.
+    const roles = tasks.filter((task) => task.type === 'iam:role');
+    await applyGraph(roles, t, hooks);
+    const done = await applyGraph(tasks.filter((task) => !roles.includes(task)), t, hooks);
     const db = done.get('db.instance')?.outputs ?? {};
     const dms = done.get('dms.instance');
     return {

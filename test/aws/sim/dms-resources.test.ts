@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dmsSimulator as dms } from '../../../src/aws/sandbox/services/dms.js';
 import { createTask, setup, start } from './dms-env.js';
-import { MIN, expectSimError, makeSim } from './helpers.js';
+import { iamSimulator as iam } from '../../../src/aws/sandbox/services/iam.js';
+import { dmsTrustPolicy } from '../../../src/aws/dms/service-roles.js';
+import { MIN, createDmsVpcRole, expectSimError, makeSim } from './helpers.js';
 
 describe('DMS replication subnet groups and instances', () => {
   it('manages subnet groups', () => {
@@ -13,6 +15,7 @@ describe('DMS replication subnet groups and instances', () => {
     const create = (ids: string[]) => sim.call(dms, 'CreateReplicationSubnetGroup', {
       ReplicationSubnetGroupIdentifier: 'DMS-Subnets', ReplicationSubnetGroupDescription: 'dms', SubnetIds: ids,
     });
+    createDmsVpcRole(sim);
     expectSimError(() => create(['subnet-1']), 'ReplicationSubnetGroupDoesNotCoverEnoughAZs');
     expectSimError(() => create(['subnet-1', 'subnet-9']), 'InvalidSubnet', /subnet-9/);
     expect(create(['subnet-1', 'subnet-2']).ReplicationSubnetGroup).toMatchObject({ ReplicationSubnetGroupIdentifier: 'dms-subnets', VpcId: 'vpc-1', SubnetGroupStatus: 'Complete' });
@@ -22,6 +25,27 @@ describe('DMS replication subnet groups and instances', () => {
     sim.call(dms, 'CreateReplicationInstance', { ReplicationInstanceIdentifier: 'ri', ReplicationInstanceClass: 'dms.t3.micro', ReplicationSubnetGroupIdentifier: 'dms-subnets' });
     expectSimError(() => sim.call(dms, 'DeleteReplicationSubnetGroup', { ReplicationSubnetGroupIdentifier: 'dms-subnets' }), 'InvalidResourceStateFault');
     expectSimError(() => sim.call(dms, 'DescribeReplicationSubnetGroups', { Filters: [{ Name: 'replication-subnet-group-id', Values: ['x'] }] }), 'ResourceNotFoundFault');
+  });
+
+  it('refuses a subnet group until dms-vpc-role exists, trusts DMS and has AmazonDMSVPCManagementRole', () => {
+    const sim = makeSim({ hooks: { subnetInfo: (id) => ({ vpcId: 'vpc-1', availabilityZone: id === 'subnet-1' ? 'us-east-1a' : 'us-east-1b' }) } });
+    const create = () => sim.call(dms, 'CreateReplicationSubnetGroup', {
+      ReplicationSubnetGroupIdentifier: 'shop-dms', ReplicationSubnetGroupDescription: 'dms', SubnetIds: ['subnet-1', 'subnet-2'],
+    });
+    const refused = 'The IAM Role arn:aws:iam::123456789012:role/dms-vpc-role is not configured properly.';
+    expectSimError(create, 'AccessDeniedFault', refused);
+    sim.call(iam, 'CreateRole', { RoleName: 'dms-vpc-role', AssumeRolePolicyDocument: dmsTrustPolicy() });
+    expectSimError(create, 'AccessDeniedFault', refused);
+    sim.call(iam, 'AttachRolePolicy', { RoleName: 'dms-vpc-role', PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole' });
+    expect(create().ReplicationSubnetGroup.ReplicationSubnetGroupIdentifier).toBe('shop-dms');
+
+    // The right name and policy, but trusting another service: still refused.
+    const other = makeSim({ hooks: { subnetInfo: () => undefined } });
+    other.call(iam, 'CreateRole', { RoleName: 'dms-vpc-role', AssumeRolePolicyDocument: dmsTrustPolicy().replace('dms.amazonaws.com', 'ec2.amazonaws.com') });
+    other.call(iam, 'AttachRolePolicy', { RoleName: 'dms-vpc-role', PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole' });
+    expectSimError(() => other.call(dms, 'CreateReplicationSubnetGroup', {
+      ReplicationSubnetGroupIdentifier: 'shop-dms', ReplicationSubnetGroupDescription: 'dms', SubnetIds: ['subnet-1', 'subnet-2'],
+    }), 'AccessDeniedFault', refused);
   });
 
   it('creates an instance that becomes available after dmsInstanceCreate', () => {

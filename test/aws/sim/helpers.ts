@@ -5,6 +5,8 @@
  */
 import { expect } from 'vitest';
 import { SimError } from '../../../src/aws/sandbox/errors.js';
+import { iamSimulator } from '../../../src/aws/sandbox/services/iam.js';
+import { dmsTrustPolicy } from '../../../src/aws/dms/service-roles.js';
 import type { ServiceSimulator, SimContext, SimDurations, SimHooks } from '../../../src/aws/sandbox/types.js';
 
 const MINUTE = 60_000;
@@ -85,3 +87,9 @@ export function expectSimError(fn: () => unknown, name: string, message?: string
 }
 
 export const MIN = MINUTE;
+
+/** What the DMS console does once per account: `dms-vpc-role` with AmazonDMSVPCManagementRole (DMS needs it for subnet groups). */
+export function createDmsVpcRole(sim: TestSim): void {
+  sim.call(iamSimulator, 'CreateRole', { RoleName: 'dms-vpc-role', AssumeRolePolicyDocument: dmsTrustPolicy() });
+  sim.call(iamSimulator, 'AttachRolePolicy', { RoleName: 'dms-vpc-role', PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole' });
+}

@@ -22,6 +22,7 @@ const PREFIX: Record<string, string> = {
   '@aws-sdk/client-sts': 'sts',
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
+  '@aws-sdk/client-iam': 'iam',
 };
 
 async function sourceFiles(dir: string): Promise<string[]> {
@@ -129,6 +130,37 @@ describe('iamPolicyFor', () => {
       Resource: 'arn:aws:route53:::hostedzone/Z0123456789ABC',
       Condition: { 'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['www.example.com'] } },
     });
+  });
+
+  it('IAM: exactly the two DMS service roles, their managed policies only, deletes only with this project’s tag, PassRole only to DMS', async () => {
+    const secrets = testConfig({
+      source: { passwordEnv: undefined, secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/source' } as never,
+      dms: { secretsAccessRoleArn: 'arn:aws:iam::123456789012:role/dms-secrets' },
+    });
+    const policy = iamPolicyFor(secrets, { accountId: '123456789012' });
+    const by = (sid: string) => policy.Statement.find((s) => s.Sid === sid)!;
+    const roles = ['arn:aws:iam::123456789012:role/dms-vpc-role', 'arn:aws:iam::123456789012:role/dms-cloudwatch-logs-role'];
+    expect(by('AssessIamRoles')).toMatchObject({ Action: ['iam:GetRole', 'iam:ListAttachedRolePolicies'], Resource: roles });
+    expect(by('AssessIamRoles').Condition).toBeUndefined();
+    expect(by('ProvisionDmsRoles')).toMatchObject({ Action: ['iam:CreateRole', 'iam:TagRole'], Resource: roles, Condition: { StringEquals: { 'aws:RequestTag/promigrate:project': 'shop' } } });
+    expect(by('ProvisionDmsRolePolicies')).toMatchObject({
+      Action: ['iam:AttachRolePolicy'], Resource: roles,
+      Condition: { ArnEquals: { 'iam:PolicyARN': ['arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole', 'arn:aws:iam::aws:policy/service-role/AmazonDMSCloudWatchLogsRole'] } },
+    });
+    expect(by('DestroyDmsRoles')).toMatchObject({ Resource: roles, Condition: { StringEquals: { 'aws:ResourceTag/promigrate:project': 'shop' } } });
+    expect(by('ProvisionRdsServiceLinkedRole')).toEqual({
+      Sid: 'ProvisionRdsServiceLinkedRole', Effect: 'Allow', Action: ['iam:CreateServiceLinkedRole'],
+      Resource: 'arn:aws:iam::123456789012:role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS',
+      Condition: { StringEquals: { 'iam:AWSServiceName': 'rds.amazonaws.com' } },
+    });
+    expect(by('SyncPassSecretsRole')).toMatchObject({ Resource: 'arn:aws:iam::123456789012:role/dms-secrets', Condition: { StringEquals: { 'iam:PassedToService': 'dms.amazonaws.com' } } });
+    expect(by('AssessSecretsAccessRole').Resource).toBe('arn:aws:iam::123456789012:role/dms-secrets');
+    // No IAM action on any other role, and none of them on `*`.
+    for (const s of policy.Statement.filter((x) => x.Action.some((a) => a.startsWith('iam:')))) expect(s.Resource).not.toBe('*');
+    const lean = iamPolicyFor(testConfig()).Statement.map((s) => s.Sid);
+    expect(lean).not.toContain('SyncPassSecretsRole');
+    expect(lean).not.toContain('AssessSecretsAccessRole');
+    expect(lean).toContain('ProvisionDmsRoles');
   });
 
   it('follows the config: no bastion, NAT, replica, DNS or secrets → none of their actions', () => {

@@ -11,6 +11,7 @@ import {
   type ReplicationInstance,
 } from '@aws-sdk/client-database-migration-service';
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import { createAwsClients } from '../../../src/aws/clients.js';
 import { UsageError } from '../../../src/errors.js';
 import { databaseTasks } from '../../../src/steps/provision/database.js';
 import { dmsTasks } from '../../../src/steps/provision/dms.js';
+import { iamRoleTasks } from '../../../src/steps/provision/iam-roles.js';
 import { planGraph } from '../../../src/engine/resources/graph.js';
 import type { ResourceTask } from '../../../src/engine/resources/task.js';
 import { makeSandbox } from '../../helpers/sandbox.js';
@@ -67,7 +69,7 @@ describe('dms.instance', () => {
     dms.on(CreateReplicationInstanceCommand).resolves({ ReplicationInstance: replication({ ReplicationInstanceStatus: 'creating' }) });
     dms.on(DescribeReplicationInstancesCommand).resolves({ ReplicationInstances: [replication()] });
     const instance = task(h, 'dms.instance');
-    expect(instance.dependsOn).toEqual(['dms.subnet-group', 'sg.dms']);
+    expect(instance.dependsOn).toEqual(['dms.subnet-group', 'sg.dms', 'iam.role.dms-cloudwatch-logs']);
     const found = await instance.create(h.t);
     const input = dms.commandCalls(CreateReplicationInstanceCommand)[0]!.args[0].input;
     expect(input).toMatchObject({
@@ -134,7 +136,7 @@ describe('dms.subnet-group', () => {
   it('over the private subnets, tagged; found only when ours (by its subgrp ARN)', async () => {
     const h = harness();
     const group = task(h, 'dms.subnet-group');
-    expect(group.dependsOn).toEqual(['network.subnet.private.0', 'network.subnet.private.1']);
+    expect(group.dependsOn).toEqual(['iam.role.dms-vpc', 'network.subnet.private.0', 'network.subnet.private.1']);
     expect(group.planCreate(h.t)[0]).toMatchObject({
       operation: 'dms:CreateReplicationSubnetGroup',
       params: { ReplicationSubnetGroupIdentifier: 'shop-dms', SubnetIds: ['subnet-0aaa0000000000001', 'subnet-0bbb0000000000002'] },
@@ -155,7 +157,7 @@ describe('RDS and DMS against the sandbox', () => {
     const { sandbox, clients } = await makeSandbox();
     const network = await sandboxNetwork(clients);
     const config = testConfig({ target: { deletionProtection: false }, dms: { instanceClass: 'dms.c5.large' } });
-    const tasks = [...databaseTasks(config), ...dmsTasks(config)];
+    const tasks = [...iamRoleTasks(), ...databaseTasks(config), ...dmsTasks(config)];
     const first = withNetwork(makeTaskContext({ config, clients, clock: sandbox.clock }), network);
     const started = sandbox.clock.now();
     const made = await applyTasks(first, tasks);
@@ -183,6 +185,8 @@ describe('RDS and DMS against the sandbox', () => {
     await expect(api.send(new DescribeReplicationInstancesCommand({ Filters: [{ Name: 'replication-instance-id', Values: ['shop-dms'] }] }))).rejects.toThrow(/No Replication Instances/);
     expect((await api.send(new DescribeReplicationSubnetGroupsCommand({}))).ReplicationSubnetGroups).toEqual([]);
     expect((await (await clients.rds).send(new DescribeDBInstancesCommand({}))).DBInstances).toEqual([]);
+    // No other DMS subnet group is left in the region: the roles this project made go too.
+    await expect((await clients.iam).send(new GetRoleCommand({ RoleName: 'dms-vpc-role' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
     expect(second.state.resources).toEqual({});
   });
 });

@@ -199,7 +199,7 @@ export function crashAfter(clients: AwsClients, n: number): AwsClients {
         };
       },
     });
-  const lazy = <K extends 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager' | 'cloudwatch'>(key: K) =>
+  const lazy = <K extends 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager' | 'cloudwatch' | 'iam'>(key: K) =>
     clients[key].then((c) => wrap(c)) as AwsClients[K];
   return {
     region: clients.region,
@@ -210,6 +210,7 @@ export function crashAfter(clients: AwsClients, n: number): AwsClients {
     get sts() { return lazy('sts'); },
     get secretsManager() { return lazy('secretsManager'); },
     get cloudwatch() { return lazy('cloudwatch'); },
+    get iam() { return lazy('iam'); },
     destroy: () => clients.destroy(),
   };
 }

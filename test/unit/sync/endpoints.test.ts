@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../src/aws/clients.js';
 import { UsageError } from '../../../src/errors.js';
 import { dmsTasks } from '../../../src/steps/provision/dms.js';
+import { iamRoleTasks } from '../../../src/steps/provision/iam-roles.js';
 import {
   ConnectionTestError,
   endpointTasks,
@@ -151,7 +152,7 @@ describe('against the sandbox', () => {
     try {
       const config = testConfig({ target: { passwordEnv: 'TGT_PW' } });
       const h = withNetwork(makeTaskContext({ config, clients, clock: sandbox.clock, stepId: 'sync' }), network);
-      const made = await applyTasks(h, dmsTasks(config));
+      const made = await applyTasks(h, [...iamRoleTasks(), ...dmsTasks(config)]);
       h.found.set('db.instance', { id: 'shop-db', outputs: DB });
       const started = sandbox.clock.now();
       const endpoints = await applyTasks(h, endpointTasks());

@@ -3,6 +3,7 @@ import type { ServiceName, ServiceSimulator } from '../types.js';
 import { cloudWatchSimulator } from './cloudwatch.js';
 import { dmsSimulator } from './dms.js';
 import { ec2Simulator } from './ec2.js';
+import { iamSimulator } from './iam.js';
 import { rdsSimulator } from './rds.js';
 import { route53Simulator } from './route53.js';
 import { secretsManagerSimulator } from './secretsmanager.js';
@@ -16,4 +17,5 @@ export const simulators: Record<ServiceName, ServiceSimulator> = {
   sts: stsSimulator,
   secretsmanager: secretsManagerSimulator,
   cloudwatch: cloudWatchSimulator,
+  iam: iamSimulator,
 };

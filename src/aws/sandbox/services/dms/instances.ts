@@ -2,7 +2,9 @@
  * DMS replication subnet groups, replication instances (creating → available after
  * `durations.dmsInstanceCreate`), the orderable-instance catalogue and resource tags.
  */
+import { DMS_SERVICE_PRINCIPAL, DMS_VPC_ROLE, managedPolicyArn, trustedServices } from '../../../dms/service-roles.js';
 import { SimError } from '../../errors.js';
+import { findRole } from '../iam.js';
 import type { ServiceSimulator, SimContext } from '../../types.js';
 import {
   date, isValidIdentifier, mergeTags, paginate, placeSubnets, removeTags, seeded, upperId, uuid, type Tag,
@@ -22,6 +24,26 @@ const CLASSES = [
 const STORAGE_MIN = 5;
 const STORAGE_MAX = 6144;
 const includedStorage = (cls: string) => (cls.startsWith('dms.t3') ? 50 : 100);
+
+/**
+ * DMS creates the network interfaces of a subnet group's instances as `dms-vpc-role`
+ * (`arn:aws:iam::<account>:role/dms-vpc-role`: path `/`), so CreateReplicationSubnetGroup
+ * fails while that role is missing, does not trust dms.amazonaws.com or lacks
+ * AmazonDMSVPCManagementRole — with the AccessDeniedFault DMS returns ("The IAM Role … is not
+ * configured properly.", as reported e.g. in hashicorp/terraform-provider-aws#32824). Only
+ * the managed policy counts here, where AWS would also accept an equivalent custom policy.
+ */
+function requireDmsVpcRole(ctx: SimContext): void {
+  const role = findRole(ctx, DMS_VPC_ROLE.name);
+  const ok =
+    role !== undefined &&
+    role.path === '/' &&
+    trustedServices(role.trust).has(DMS_SERVICE_PRINCIPAL) &&
+    role.attached.includes(managedPolicyArn('aws', DMS_VPC_ROLE.policy));
+  if (!ok) {
+    throw new SimError('AccessDeniedFault', `The IAM Role arn:aws:iam::${ctx.accountId}:role/${DMS_VPC_ROLE.name} is not configured properly.`);
+  }
+}
 
 function subnetGroupOut(g: SubnetGroupRec) {
   return {
@@ -108,6 +130,7 @@ export const instanceHandlers: ServiceSimulator = {
     if (s.subnetGroups[id]) {
       throw dmsErrors.exists('Replication Subnet Group already exists', dmsArn(ctx, 'subgrp', id));
     }
+    requireDmsVpcRole(ctx);
     const placed = placeSubnets(ctx, ids, dmsErrors.invalidSubnet);
     const azs = [...new Set(placed.map((p) => p.availabilityZone))];
     if (azs.length < 2) {
