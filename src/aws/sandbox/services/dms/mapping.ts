@@ -2,10 +2,11 @@
  * DMS table mappings and task settings: parsing and validation (with the messages DMS
  * uses), table selection with `%`/`_` wildcards, and the table list a task works on.
  */
-import { TABLE_PREP_MODES, type TablePrepMode } from '../../copy/prep-mode.js';
+import type { TablePrepMode } from '../../copy/prep-mode.js';
 import type { SimContext } from '../../types.js';
 import { likePattern, seeded } from '../sim-util.js';
 import { dmsErrors, type EndpointRec, type TableSpec } from './state.js';
+import { taskSettingsProblem } from './task-settings-schema.js';
 
 export interface SelectionRule {
   id: string;
@@ -158,14 +159,9 @@ export function taskSettings(text: unknown, instanceId: string, taskResourceId: 
   if (user.Logging?.CloudWatchLogGroup || user.Logging?.CloudWatchLogStream) {
     throw dmsErrors.value('Task Settings CloudWatchLogGroup or CloudWatchLogStream cannot be set on create.');
   }
+  const problem = taskSettingsProblem(user);
+  if (problem) throw dmsErrors.value(`Invalid task settings: ${problem}`);
   const merged = deepMerge(DEFAULT_SETTINGS, user);
-  const subTasks = merged.FullLoadSettings.MaxFullLoadSubTasks;
-  if (!Number.isInteger(subTasks) || subTasks < 1 || subTasks > 49) {
-    throw dmsErrors.value(`Invalid value ${subTasks} for MaxFullLoadSubTasks: must be between 1 and 49.`);
-  }
-  if (!TABLE_PREP_MODES.includes(merged.FullLoadSettings.TargetTablePrepMode)) {
-    throw dmsErrors.value(`Invalid value ${merged.FullLoadSettings.TargetTablePrepMode} for TargetTablePrepMode: must be one of ${TABLE_PREP_MODES.join(', ')}.`);
-  }
   if (merged.Logging.EnableLogging) {
     merged.Logging.CloudWatchLogGroup = `dms-tasks-${instanceId}`;
     merged.Logging.CloudWatchLogStream = `dms-task-${taskResourceId}`;
