@@ -145,6 +145,12 @@ export async function reconcileTask(t: TaskContext, def: TaskDefinition, arn: st
   if (x.MigrationType !== input.MigrationType) {
     return { arn: await replaceTask(t, x, input, task), modified: drift, pending: [], replaced: true };
   }
+  // A replacement a crash interrupted after the delete: the graph created the new task.
+  const interrupted = t.step.getCheckpoint<ReplaceCheckpoint>(REPLACE_CHECKPOINT);
+  if (interrupted && interrupted.fromArn !== x.ReplicationTaskArn) {
+    await t.step.checkpoint(REPLACE_CHECKPOINT, null);
+    return { ...unchanged, arn: x.ReplicationTaskArn!, modified: [`migration type ${interrupted.from} → ${interrupted.to}`], replaced: true };
+  }
   if (drift.length === 0) return { ...unchanged, arn: x.ReplicationTaskArn! };
   if (!MODIFIABLE.includes(x.Status ?? '')) return { ...unchanged, arn: x.ReplicationTaskArn!, pending: drift };
   await dms.send(new ModifyReplicationTaskCommand({
