@@ -256,4 +256,39 @@ describe('promigrate sync (sandbox, real MariaDB source and target)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(audit(cwd)).toHaveLength(before);
   });
+  it('a changed dms.migrationType replaces the task ("Modifying a task": DMS cannot change a task\'s migration type): asked first, and a kill -9 between delete and create loses nothing', async () => {
+    const { cwd, targetDb } = await workspace();
+    const first = await cli(cwd, ['sync', '--yes']);
+    expect(first.code, first.stderr).toBe(0);
+    const [old] = await tasksIn(cwd);
+    writeFileSync(join(cwd, 'promigrate.yaml'), config(targetDb, 'dms:\n  migrationType: full-load\n  validation: false\n'));
+
+    // Not interactive and no --yes: exit 4, the task untouched.
+    const asked = await cli(cwd, ['sync']);
+    expect(asked.code, asked.stderr).toBe(4);
+    expect(asked.stderr).toContain('needs a confirmation (sync.task.replace)');
+    expect(calls(cwd, 'dms:DeleteReplicationTask')).toHaveLength(0);
+    expect(calls(cwd, 'dms:ModifyReplicationTask')).toHaveLength(0);
+
+    // Confirmed; killed right after the delete (mutating calls: the stop, the delete).
+    const crashed = await cli(cwd, ['sync', '--yes'], { PROMIGRATE_SANDBOX_CRASH_AFTER: '2' });
+    expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
+    expect(stateOf(cwd).steps.sync.checkpoints['task.replace']).toMatchObject({ fromArn: old!.ReplicationTaskArn, from: 'full-load-and-cdc', to: 'full-load' });
+    expect((await tasksIn(cwd)).map((x) => x.Status)).toEqual(['deleting']);
+
+    const resumed = await cli(cwd, ['sync', '--yes']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const tasks = await tasksIn(cwd);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ ReplicationTaskIdentifier: `${PROJECT}-sync`, MigrationType: 'full-load', Status: 'stopped' });
+    expect(tasks[0]!.ReplicationTaskArn).not.toBe(old!.ReplicationTaskArn);
+    const state = stateOf(cwd);
+    expect(state.resources['sync.task'].arn).toBe(tasks[0]!.ReplicationTaskArn);
+    expect(state.steps.sync.outputs).toMatchObject({ taskArn: tasks[0]!.ReplicationTaskArn, migrationType: 'full-load', startType: 'start-replication' });
+    expect(state.steps.sync.checkpoints['task.replace']).toBeNull();
+    expect(calls(cwd, 'dms:ModifyReplicationTask')).toHaveLength(0);
+    expect(calls(cwd, 'dms:DeleteReplicationTask')).toHaveLength(1);
+    expect(calls(cwd, 'dms:CreateReplicationTask').map((c) => c.params?.MigrationType)).toEqual(['full-load-and-cdc', 'full-load']);
+    expect(await checksums(targetDb, ['orders', 'members', 'board'])).toEqual(await checksums(SOURCE_DB, ['orders', 'members', 'board']));
+  }, 180_000);
 });

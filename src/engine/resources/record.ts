@@ -13,7 +13,9 @@ export function graphHooks(ctx: StepContext, code: string, found: Map<string, Fo
     now: () => ctx.clock.now(),
     record: async (task, resource) => {
       found.set(task.key, resource);
-      if (ctx.resource(task.key)?.id !== resource.id) {
+      const recorded = ctx.resource(task.key);
+      // A new ARN under the same id is a replacement (e.g. a DMS task created again by name).
+      if (recorded?.id !== resource.id || (resource.arn !== undefined && recorded?.arn !== resource.arn)) {
         await ctx.recordResource(task.key, {
           type: task.type,
           id: resource.id,

@@ -4,7 +4,7 @@
  */
 import type { StepContext } from '../../engine/step.js';
 import { allTableStatistics, describeTask } from '../../aws/dms/describe.js';
-import { cdcLatencySamples, stableRun, type LatencySample } from '../../aws/dms/cdc-latency.js';
+import { cdcLatencySamples, stableRun, taskResourceId, type LatencySample } from '../../aws/dms/cdc-latency.js';
 import { interpretTables, interpretTask } from '../../aws/dms/task-status.js';
 import { describeSmoke, smokeConfigured, smokeTarget } from './smoke.js';
 
@@ -60,7 +60,7 @@ export async function evaluateGate(ctx: StepContext, opts: { smoke?: boolean } =
         id: 'cdc.latency',
         label: `CDC latency ≤ ${d.cdcLatencyThresholdSeconds} s for ${d.cdcStableSamples} samples`,
         ok: stable >= d.cdcStableSamples,
-        value: last ? `source ${last.source} s, target ${last.target} s; ${Math.min(stable, d.cdcStableSamples)}/${d.cdcStableSamples} samples within` : 'no CDC latency samples yet',
+        value: last ? `source ${last.source} s, target ${last.target} s; ${Math.min(stable, d.cdcStableSamples)}/${d.cdcStableSamples} samples within` : `no CDC latency datapoints yet from CloudWatch for task ${task.ReplicationTaskIdentifier} (ReplicationTaskIdentifier ${taskResourceId(refs.taskArn)})`,
       });
     }
     if (d.validation) {

@@ -6,7 +6,7 @@ import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { isIPv4, isIPv6 } from 'node:net';
 import { isHostname } from '../../config/fields.js';
 import { UsageError } from '../../errors.js';
-import { knownAliasTarget, type AliasService } from './alias-zones.js';
+import { knownAliasTarget, type AliasService } from '../../aws/route53/alias-zones.js';
 import { bareZoneId, checkTtl, display, inZone, isApex } from './names.js';
 import { fqdn, type DnsScope } from '../../aws/route53/names.js';
 

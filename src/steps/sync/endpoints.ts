@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { waitFor, type WaitPreset } from '../../aws/wait.js';
 import { resolvePassword, type PasswordRef } from '../../db/password.js';
-import { ExitCode, PromigrateError } from '../../errors.js';
+import { ExitCode, PromigrateError, UsageError } from '../../errors.js';
 import { unlessNotFound } from '../../aws/errors.js';
 import { createOrAdopt } from '../../engine/resources/create-or-adopt.js';
 import { waitDeleted } from '../../engine/resources/wait-deleted.js';
@@ -62,17 +62,48 @@ export function optionsFromConfig(t: TaskContext): EndpointOptions {
   return { ...(secretsAccessRoleArn ? { secretsAccessRoleArn } : {}), ...(certificateArn ? { certificateArn } : {}) };
 }
 
+/**
+ * "Using SSL with AWS DMS" (DMS user guide), SSL modes per engine: PostgreSQL supports none,
+ * require, verify-ca and verify-full; MySQL/MariaDB/Aurora MySQL none, verify-ca and verify-full
+ * ("require: Not supported"). verify-ca and verify-full need the server's CA imported into DMS
+ * (CertificateArn). So a MySQL-family endpoint is encrypted only when that CA is configured.
+ */
+export const SSL_MODES_BY_ENGINE: Readonly<Record<'mysql' | 'postgres', readonly DmsSslModeValue[]>> = {
+  mysql: ['none', 'verify-ca', 'verify-full'],
+  postgres: ['none', 'require', 'verify-ca', 'verify-full'],
+};
+
+const sslFamily = (engine: string): 'mysql' | 'postgres' => (engine === 'postgres' ? 'postgres' : 'mysql');
+
+export function sourceSslMode(engine: string, tlsMode: string, certificateArn?: string): { SslMode: DmsSslModeValue; warning?: string } {
+  if (tlsMode === 'disable') {
+    return { SslMode: 'none', warning: 'source.tls.mode is disable: DMS reads the source without SSL (SslMode none); data crosses the network unencrypted.' };
+  }
+  if (certificateArn) return { SslMode: tlsMode === 'verify-full' ? 'verify-full' : sslFamily(engine) === 'postgres' ? 'require' : 'verify-ca' };
+  if (sslFamily(engine) === 'postgres') {
+    return tlsMode === 'verify-full'
+      ? { SslMode: 'require', warning: 'source.tls.mode is verify-full, but DMS verifies only against a certificate imported into DMS (CertificateArn), which is not configured: using SslMode require (encrypted, server not verified).' }
+      : { SslMode: 'require' };
+  }
+  if (tlsMode === 'prefer') {
+    return { SslMode: 'none', warning: `DMS encrypts a ${engine} connection only with SslMode verify-ca or verify-full, which need the source's CA imported into DMS (source.tls.certificateArn), not configured: DMS reads the source without SSL (SslMode none). Import the CA (aws dms import-certificate) and set source.tls.certificateArn to encrypt.` };
+  }
+  throw new UsageError(`source.tls.mode ${tlsMode} needs source.tls.certificateArn for a ${engine} source: DMS encrypts MySQL/MariaDB connections only with SslMode verify-ca or verify-full, against a CA imported into DMS.`, {
+    hint: 'Import the source\'s CA certificate into DMS (aws dms import-certificate) and set source.tls.certificateArn, or set source.tls.mode: prefer (no SSL) or disable.',
+  });
+}
+
+/** The RDS target: require on PostgreSQL; a MySQL-family target would need the RDS CA imported into DMS, which promigrate does not do. */
+export function targetSslMode(engine: string): { SslMode: DmsSslModeValue; warning?: string } {
+  if (sslFamily(engine) === 'postgres') return { SslMode: 'require' };
+  return { SslMode: 'none', warning: `DMS encrypts a ${engine} target only with SslMode verify-ca or verify-full against the RDS CA imported into DMS, which promigrate does not import: the target endpoint uses SslMode none (the connection stays inside the VPC).` };
+}
+
 export function sourceEndpointParams(t: TaskContext, opts: EndpointOptions = {}): EndpointParams {
   const { source } = t.config;
   const warnings: string[] = [];
-  let SslMode: DmsSslModeValue = 'require';
-  if (source.tls.mode === 'disable') {
-    SslMode = 'none';
-    warnings.push('source.tls.mode is disable: DMS reads the source without SSL (SslMode none); data crosses the network unencrypted.');
-  } else if (source.tls.mode === 'verify-full') {
-    if (opts.certificateArn) SslMode = 'verify-full';
-    else warnings.push('source.tls.mode is verify-full, but DMS verifies only against a certificate imported into DMS (CertificateArn), which is not configured: using SslMode require (encrypted, server not verified).');
-  }
+  const { SslMode, warning } = sourceSslMode(source.engine, source.tls.mode, opts.certificateArn);
+  if (warning) warnings.push(warning);
   const viaSecret = Boolean(source.secretArn && opts.secretsAccessRoleArn);
   if (source.secretArn && !viaSecret) warnings.push('source.secretArn: no Secrets Manager access role for DMS is configured, so promigrate reads the secret and passes the password to DMS.');
   if (viaSecret && t.config.network.natGateways === 'none') {
@@ -87,7 +118,7 @@ export function sourceEndpointParams(t: TaskContext, opts: EndpointOptions = {})
     ...(viaSecret ? {} : { ServerName: source.host, Port: source.port, Username: source.user }),
     ...(source.engine === 'postgres' ? { DatabaseName: source.databases[0] } : {}),
     SslMode,
-    ...(SslMode === 'verify-full' ? { CertificateArn: opts.certificateArn } : {}),
+    ...(SslMode === 'verify-full' || SslMode === 'verify-ca' ? { CertificateArn: opts.certificateArn } : {}),
     ...(viaSecret ? { [settingsKey(source.engine)]: settings } : {}),
     Tags: t.tags(SOURCE_ENDPOINT, endpointId(t.project, 'source')),
   };
@@ -102,6 +133,7 @@ export function targetEndpointParams(t: TaskContext): EndpointParams {
   const db = t.outputs('db.instance');
   const managed = typeof db.masterUserSecretArn === 'string' ? db.masterUserSecretArn : '<db.instance.masterUserSecretArn>';
   const ref: PasswordRef = target.manageMasterUserPassword ? { secretArn: managed } : target;
+  const ssl = targetSslMode(target.engine);
   const shown = target.passwordEnv ? `(from env ${target.passwordEnv})` : target.secretArn ? `(from secret ${target.secretArn})` : `(from the RDS-managed secret ${managed})`;
   const input: CreateEndpointCommandInput = {
     EndpointIdentifier: endpointId(t.project, 'target'),
@@ -111,11 +143,11 @@ export function targetEndpointParams(t: TaskContext): EndpointParams {
     Port: typeof db.port === 'number' ? db.port : undefined,
     Username: target.masterUsername,
     ...(target.engine === 'postgres' ? { DatabaseName: t.config.source.databases[0] } : {}),
-    SslMode: 'require',
+    SslMode: ssl.SslMode,
     [settingsKey(target.engine)]: { AfterConnectScript: AFTER_CONNECT[target.engine === 'postgres' ? 'postgres' : 'mysql'] },
     Tags: t.tags(TARGET_ENDPOINT, endpointId(t.project, 'target')),
   };
-  return { input, password: { ref, field: 'target', shown }, warnings: [] };
+  return { input, password: { ref, field: 'target', shown }, warnings: ssl.warning ? [ssl.warning] : [] };
 }
 
 const paramsFor = (t: TaskContext, side: Side) => (side === 'source' ? sourceEndpointParams(t, optionsFromConfig(t)) : targetEndpointParams(t));

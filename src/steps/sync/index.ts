@@ -180,7 +180,7 @@ export const syncStep: Step = {
     changes.push({
       action: existing ? (drift.length ? 'update' : 'noop') : 'check',
       target: 'sync.task.definition',
-      description: `${assessment ? `${def.mappings.selected.length} table(s) selected` : 'tables selected from the assessment (after assess)'}; ${ctx.config.dms.migrationType}, LOB mode ${ctx.config.dms.lobMode}, validation ${ctx.config.dms.validation ? 'on' : 'off'}${drift.length ? `; dms:ModifyReplicationTask for ${drift.join(', ')} (if the task is not running)` : ''}`,
+      description: `${assessment ? `${def.mappings.selected.length} table(s) selected` : 'tables selected from the assessment (after assess)'}; ${ctx.config.dms.migrationType}, LOB mode ${ctx.config.dms.lobMode}, validation ${ctx.config.dms.validation ? 'on' : 'off'}${drift.length ? `; ${existing!.MigrationType !== input.MigrationType ? `dms:DeleteReplicationTask + dms:CreateReplicationTask for ${drift.join(', ')} (DMS cannot change a task's migration type; after confirmation when the task has run)` : `dms:ModifyReplicationTask for ${drift.join(', ')} (if the task is not running)`}` : ''}`,
       details: { selectedTables: def.mappings.selected.map((r) => `${r.schema}.${r.table}`) },
       document: { TableMappings: JSON.parse(def.mappings.json), ReplicationTaskSettings: def.settings.settings },
     });
@@ -205,11 +205,14 @@ export const syncStep: Step = {
     const found = new Map<string, FoundResource>();
     const t = taskContext(ctx, found, STANDS_ON_PROVISION);
     await schemaPhase(ctx, assessment, 'pre-data');
-    const done = await applyGraph(tasksFor(def), t, graphHooks(ctx, 'sync.resource', found));
-    const taskArn = done.get(REPLICATION_TASK)!.arn!;
+    const tasks = tasksFor(def);
+    const done = await applyGraph(tasks, t, graphHooks(ctx, 'sync.resource', found));
 
-    const { modified, pending } = await reconcileTask(t, def);
-    if (modified.length) ctx.io.notify({ level: 'info', code: 'sync.task.modified', message: `Updated the replication task from the config: ${modified.join(', ')}.` });
+    const { arn: taskArn, modified, pending, replaced } = await reconcileTask(t, def, done.get(REPLICATION_TASK)!.arn!, tasks.find((x) => x.key === REPLICATION_TASK)!);
+    // The start type recorded for the old task says nothing about the new one.
+    if (replaced) await ctx.checkpoint(START_CHECKPOINT, null);
+    if (replaced) ctx.io.notify({ level: 'info', code: 'sync.task.replaced', message: `Replaced the replication task (DMS cannot change a task's migration type): ${modified.join(', ')}.` });
+    else if (modified.length) ctx.io.notify({ level: 'info', code: 'sync.task.modified', message: `Updated the replication task from the config: ${modified.join(', ')}.` });
     if (pending.length) {
       ctx.io.notify({ level: 'warn', code: 'sync.task.drift', message: `The running replication task differs from the config (${pending.join(', ')}); it keeps its definition until it is stopped. Run \`promigrate sync --reload\` to apply the change and load every table again.` });
     }

@@ -29,6 +29,8 @@ export function sampleText(s: SyncSample, threshold: number, needed: number): st
   if (totals.inserts + totals.updates + totals.deletes > 0) parts.push(`CDC +${n(totals.inserts)} ~${n(totals.updates)} -${n(totals.deletes)}`);
   const l = latest(s);
   if (l) parts.push(`CDC latency source ${l.source.toFixed(1)} s / target ${l.target.toFixed(1)} s (${Math.min(s.stableSamples, needed)}/${needed} samples ≤ ${threshold} s)`);
+  // No datapoint is not a latency of 0: CloudWatch has nothing for this run yet.
+  else if (s.task.phase === 'cdc') parts.push('no CDC latency datapoints yet from CloudWatch (CDCLatencySource/Target)');
   if (totals.validationPending || totals.validationFailed) parts.push(`validation pending ${n(totals.validationPending)}, failed ${n(totals.validationFailed)}`);
   return `sync: ${parts.join(' · ')}`;
 }

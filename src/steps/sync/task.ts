@@ -15,6 +15,7 @@ import {
   type ReplicationTask,
 } from '@aws-sdk/client-database-migration-service';
 import { isDeepStrictEqual } from 'node:util';
+import { CancelledError } from '../../errors.js';
 import { waitFor } from '../../aws/wait.js';
 import { unlessNotFound } from '../../aws/errors.js';
 import { createOrAdopt } from '../../engine/resources/create-or-adopt.js';
@@ -109,26 +110,106 @@ export function definitionDrift(x: ReplicationTask, input: CreateReplicationTask
   return drift;
 }
 
+export interface Reconciled {
+  /** The task sync goes on with: the one found, or the one that replaced it. */
+  arn: string;
+  modified: string[];
+  pending: string[];
+  /** The task was deleted and created again (a changed migration type). */
+  replaced: boolean;
+}
+
+/** Written before a replacement begins, cleared when the new task exists: a resumed run knows it is mid-replacement. */
+export const REPLACE_CHECKPOINT = 'task.replace';
+export interface ReplaceCheckpoint {
+  fromArn: string;
+  from: string;
+  to: string;
+}
+
+const MODIFIABLE = ['ready', 'stopped', 'failed'];
+
 /**
- * Brings an existing task in line with the config. DMS modifies only a task that is not
- * running; a running task keeps its definition (warned) until it is stopped and re-synced.
+ * Brings an existing task in line with the config. "Modifying a task" (DMS user guide): a
+ * task that has run must be stopped or failed to be modified, and "you can't change the
+ * migration type of a task". So a running task keeps its definition (warned) until it is
+ * stopped; a changed migration type replaces the task (see replaceTask).
  */
-export async function reconcileTask(t: TaskContext, def: TaskDefinition): Promise<{ modified: string[]; pending: string[] }> {
+export async function reconcileTask(t: TaskContext, def: TaskDefinition, arn: string, task: ResourceTask): Promise<Reconciled> {
   const dms = await t.step.aws.dms;
   const x = await findTask(dms, taskId(t.project), true);
-  if (!x) return { modified: [], pending: [] };
+  const unchanged = { arn, modified: [], pending: [], replaced: false };
+  if (!x) return unchanged;
   const input = taskInput(t, def);
   const drift = definitionDrift(x, input);
-  if (drift.length === 0) return { modified: [], pending: [] };
-  if (!['ready', 'stopped', 'failed'].includes(x.Status ?? '')) return { modified: [], pending: drift };
+  if (x.MigrationType !== input.MigrationType) {
+    return { arn: await replaceTask(t, x, input, task), modified: drift, pending: [], replaced: true };
+  }
+  // A replacement a crash interrupted after the delete: the graph created the new task.
+  const interrupted = t.step.getCheckpoint<ReplaceCheckpoint>(REPLACE_CHECKPOINT);
+  if (interrupted && interrupted.fromArn !== x.ReplicationTaskArn) {
+    await t.step.checkpoint(REPLACE_CHECKPOINT, null);
+    return { ...unchanged, arn: x.ReplicationTaskArn!, modified: [`migration type ${interrupted.from} → ${interrupted.to}`], replaced: true };
+  }
+  if (drift.length === 0) return { ...unchanged, arn: x.ReplicationTaskArn! };
+  if (!MODIFIABLE.includes(x.Status ?? '')) return { ...unchanged, arn: x.ReplicationTaskArn!, pending: drift };
   await dms.send(new ModifyReplicationTaskCommand({
     ReplicationTaskArn: x.ReplicationTaskArn!,
-    MigrationType: input.MigrationType,
     TableMappings: input.TableMappings,
     ReplicationTaskSettings: input.ReplicationTaskSettings,
   }));
   await waitSettled(t, x.ReplicationTaskArn!);
-  return { modified: drift, pending: [] };
+  return { ...unchanged, arn: x.ReplicationTaskArn!, modified: drift };
+}
+
+/**
+ * A new migration type needs a new task: the old one is stopped, deleted (waiting until DMS
+ * has removed it, since the new one takes the same identifier) and created again from the
+ * config. A task that has run is replaced only after the operator confirms (its first run
+ * loads every table again). The checkpoint comes first, so a crash anywhere in between is
+ * known on resume; the resource task's find/create heal it (a task being deleted is waited
+ * for, then created). Returns the new task's ARN; declined, nothing changes and sync stops.
+ */
+async function replaceTask(t: TaskContext, x: ReplicationTask, input: CreateReplicationTaskCommandInput, task: ResourceTask): Promise<string> {
+  const ctx = t.step;
+  const dms = await ctx.aws.dms;
+  const ran = Boolean(x.ReplicationTaskStartDate || x.ReplicationTaskStats?.StartDate || x.ReplicationTaskStats?.FreshStartDate);
+  // Confirmed by the run a crash interrupted: not asked again.
+  const confirmed = ctx.getCheckpoint<ReplaceCheckpoint>(REPLACE_CHECKPOINT)?.fromArn === x.ReplicationTaskArn;
+  if (ran && !confirmed) {
+    const yes = await ctx.io.ask({
+      kind: 'confirm',
+      code: 'sync.task.replace',
+      message: `The replication task ${x.ReplicationTaskIdentifier} is ${x.MigrationType} and the config says ${input.MigrationType}. DMS cannot change a task's migration type: replace the task (stop and delete it, create a new one whose first run loads every table again)?`,
+      default: false,
+    });
+    if (!yes) {
+      throw new CancelledError(`Sync stopped: the replication task ${x.ReplicationTaskIdentifier} stays ${x.MigrationType}, and the config says ${input.MigrationType}.`, {
+        hint: `Set dms.migrationType back to ${x.MigrationType}, or re-run \`promigrate sync\` and confirm the replacement.`,
+      });
+    }
+  }
+  await ctx.checkpoint(REPLACE_CHECKPOINT, { fromArn: x.ReplicationTaskArn!, from: x.MigrationType!, to: input.MigrationType! } satisfies ReplaceCheckpoint);
+  ctx.io.notify({ level: 'info', code: 'sync.task.replace', message: `Replacing the replication task: its migration type ${x.MigrationType} becomes ${input.MigrationType} (DMS cannot modify it).` });
+  await stopTask(dms, x.ReplicationTaskArn!, { clock: ctx.clock, signal: ctx.signal });
+  await unlessNotFound(() => dms.send(new DeleteReplicationTaskCommand({ ReplicationTaskArn: x.ReplicationTaskArn! })), NOT_FOUND);
+  const created = await task.create(t);
+  await ctx.recordResource(REPLICATION_TASK, { type: task.type, id: created.id, ...(created.arn ? { arn: created.arn } : {}), region: ctx.aws.region });
+  const ready = await waitSettled(t, created.arn!);
+  await ctx.checkpoint(REPLACE_CHECKPOINT, null);
+  return ready.ReplicationTaskArn!;
+}
+
+/** Until DMS has removed a task of ours that is being deleted (its identifier is taken until then). */
+async function untilDeleted(t: TaskContext, dms: DatabaseMigrationServiceClient, id: string): Promise<void> {
+  await waitDeleted({
+    what: `DMS replication task ${id}`,
+    describe: () => findTask(dms, id),
+    status: (y) => y.Status,
+    clock: t.step.clock,
+    signal: t.step.signal,
+    preset: 'dmsTask',
+  });
 }
 
 const TRANSITIONAL = new Set(['creating', 'modifying', 'moving', 'testing']);
@@ -174,7 +255,8 @@ export function replicationTaskTask(definition: () => TaskDefinition): ResourceT
     dependsOn: [SOURCE_ENDPOINT, TARGET_ENDPOINT, INSTANCE],
     find: async (t) => {
       const x = await lookup(t, true);
-      return x && found(x);
+      // Being deleted (a replacement a crash interrupted): gone for sync, which creates it again.
+      return x && x.Status !== 'deleting' ? found(x) : undefined;
     },
     planCreate(t) {
       const input = taskInput(t, definition());
@@ -184,6 +266,7 @@ export function replicationTaskTask(definition: () => TaskDefinition): ResourceT
     },
     async create(t) {
       const dms = await t.step.aws.dms;
+      if ((await findTask(dms, taskId(t.project)))?.Status === 'deleting') await untilDeleted(t, dms, taskId(t.project));
       return createOrAdopt<FoundResource>({
         create: async () => found((await dms.send(new CreateReplicationTaskCommand(taskInput(t, definition())))).ReplicationTask!),
         alreadyExists: ['ResourceAlreadyExistsFault'],
@@ -205,14 +288,7 @@ export function replicationTaskTask(definition: () => TaskDefinition): ResourceT
         await stopTask(dms, x.ReplicationTaskArn!, { clock: t.step.clock, signal: t.step.signal });
         await unlessNotFound(() => dms.send(new DeleteReplicationTaskCommand({ ReplicationTaskArn: x.ReplicationTaskArn! })), NOT_FOUND);
       }
-      await waitDeleted({
-        what: `DMS replication task ${id}`,
-        describe: () => findTask(dms, id),
-        status: (y) => y.Status,
-        clock: t.step.clock,
-        signal: t.step.signal,
-        preset: 'dmsTask',
-      });
+      await untilDeleted(t, dms, id);
     },
     findAll: async (t) => {
       const x = await lookup(t, false);

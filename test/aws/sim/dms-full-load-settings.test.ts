@@ -125,6 +125,6 @@ describe('DMS full-load settings in the sandbox', () => {
   it('refuses an unknown TargetTablePrepMode', () => {
     const env = setup();
     expectSimError(() => createTask(env, settings({ FullLoadSettings: { TargetTablePrepMode: 'TRUNCATE' } })), 'InvalidParameterValueException',
-      'Invalid value TRUNCATE for TargetTablePrepMode: must be one of DO_NOTHING, DROP_AND_CREATE, TRUNCATE_BEFORE_LOAD.');
+      'Invalid task settings: Invalid value "TRUNCATE" for FullLoadSettings.TargetTablePrepMode: must be one of DO_NOTHING, DROP_AND_CREATE, TRUNCATE_BEFORE_LOAD.');
   });
 });

@@ -117,10 +117,26 @@ describe('DMS endpoints and connections', () => {
     expectSimError(() => create({ EndpointIdentifier: 'source', ServerName: 'h', Port: 3306, Username: 'u', Password: 'p' }), 'ResourceAlreadyExistsFault');
   });
 
+  it('SslMode per engine ("Using SSL with AWS DMS"): MySQL/MariaDB not require; verify-ca/verify-full need a CertificateArn; PostgreSQL all four', () => {
+    const env = setup();
+    const create = (id: string, extra: Record<string, unknown>) => env.sim.call(dms, 'CreateEndpoint', {
+      EndpointIdentifier: id, EndpointType: 'source', ServerName: 'h', Port: 3306, Username: 'u', Password: 'p', ...extra,
+    }).Endpoint;
+    for (const EngineName of ['mysql', 'mariadb']) {
+      expectSimError(() => create(`${EngineName}-require`, { EngineName, SslMode: 'require' }), 'InvalidParameterValueException',
+        `SslMode require is not supported for a ${EngineName === 'mysql' ? 'MySQL' : 'MariaDB'} endpoint; use one of none, verify-ca, verify-full.`);
+      expectSimError(() => create(`${EngineName}-ca`, { EngineName, SslMode: 'verify-ca' }), 'InvalidParameterCombinationException', 'CertificateArn must be provided when SslMode is verify-ca.');
+      expect(create(`${EngineName}-full`, { EngineName, SslMode: 'verify-full', CertificateArn: 'arn:aws:dms:us-east-1:123456789012:cert:CA' }).SslMode).toBe('verify-full');
+    }
+    expect(create('pg-require', { EngineName: 'postgres', Port: 5432, DatabaseName: 'shop', SslMode: 'require' }).SslMode).toBe('require');
+    expectSimError(() => env.sim.call(dms, 'ModifyEndpoint', { EndpointArn: env.sourceArn, SslMode: 'require' }), 'InvalidParameterValueException', /^SslMode require is not supported for a MySQL endpoint/);
+  });
+
   it('modifies and deletes endpoints; refuses while a task uses them', () => {
     const env = setup();
-    const modified = env.sim.call(dms, 'ModifyEndpoint', { EndpointArn: env.sourceArn, ServerName: 'new.example.com', SslMode: 'require' }).Endpoint;
-    expect(modified).toMatchObject({ ServerName: 'new.example.com', SslMode: 'require' });
+    const cert = 'arn:aws:dms:us-east-1:123456789012:cert:SOURCECA';
+    const modified = env.sim.call(dms, 'ModifyEndpoint', { EndpointArn: env.sourceArn, ServerName: 'new.example.com', SslMode: 'verify-ca', CertificateArn: cert }).Endpoint;
+    expect(modified).toMatchObject({ ServerName: 'new.example.com', SslMode: 'verify-ca', CertificateArn: cert });
     const t = createTask(env);
     expectSimError(() => env.sim.call(dms, 'DeleteEndpoint', { EndpointArn: env.sourceArn }), 'InvalidResourceStateFault', /shop-sync/);
     env.sim.advance(MIN);

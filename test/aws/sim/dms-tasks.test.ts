@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dmsSimulator as dms } from '../../../src/aws/sandbox/services/dms.js';
-import { SHOP, createTask, mapping, setup, start, tables, task } from './dms-env.js';
+import { ALL_SHOP, SHOP, createTask, mapping, setup, start, tables, task } from './dms-env.js';
 import { MIN, expectSimError } from './helpers.js';
 
 describe('DMS replication tasks', () => {
@@ -187,8 +187,17 @@ describe('DMS replication tasks', () => {
     const env = setup();
     const arn = createTask(env).ReplicationTaskArn;
     env.sim.advance(MIN);
-    const modified = env.sim.call(dms, 'ModifyReplicationTask', { ReplicationTaskArn: arn, MigrationType: 'full-load' }).ReplicationTask;
-    expect(modified.MigrationType).toBe('full-load');
+    // "Modifying a task" (DMS user guide): "You can't change the migration type of a task."
+    expectSimError(() => env.sim.call(dms, 'ModifyReplicationTask', { ReplicationTaskArn: arn, MigrationType: 'full-load' }), 'InvalidParameterValueException',
+      "You can't change the migration type of a task: replication task shop-sync is full-load-and-cdc, not full-load.");
+    const modified = env.sim.call(dms, 'ModifyReplicationTask', { ReplicationTaskArn: arn, MigrationType: 'full-load-and-cdc', TableMappings: mapping({ 'object-locator': { 'schema-name': 'shop', 'table-name': 'orders' } }) }).ReplicationTask;
+    expect(modified.MigrationType).toBe('full-load-and-cdc');
+    expect(JSON.parse(modified.TableMappings).rules[0]['object-locator']['table-name']).toBe('orders');
+    // ModifyReplicationTask API: "The task must be stopped before you can modify it."
+    start(env, arn);
+    expectSimError(() => env.sim.call(dms, 'ModifyReplicationTask', { ReplicationTaskArn: arn, TableMappings: ALL_SHOP }), 'InvalidResourceStateFault', 'Replication task shop-sync cannot be modified while it is starting');
+    env.sim.advance(MIN + 1000);
+    expectSimError(() => env.sim.call(dms, 'ModifyReplicationTask', { ReplicationTaskArn: arn, TableMappings: ALL_SHOP }), 'InvalidResourceStateFault', 'Replication task shop-sync cannot be modified while it is running');
     env.sim.call(dms, 'AddTagsToResource', { ResourceArn: arn, Tags: [{ Key: 'promigrate:step', Value: 'sync' }] });
     expect(env.sim.call(dms, 'ListTagsForResource', { ResourceArnList: [arn] }).TagList).toEqual([{ Key: 'promigrate:step', Value: 'sync', ResourceArn: arn }]);
     env.sim.call(dms, 'RemoveTagsFromResource', { ResourceArn: arn, TagKeys: ['promigrate:step'] });

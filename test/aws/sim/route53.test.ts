@@ -166,6 +166,18 @@ describe('Route 53 ChangeResourceRecordSets', () => {
     expectSimError(() => change(sim, id, ['CREATE', a('t.example.com', '192.0.2.1', { TTL: -1 })]), 'InvalidInput', /greater than or equal to 0/);
   });
 
+  it('refuses an AWS endpoint alias whose hosted zone id is not its region\'s ("Elastic Load Balancing endpoints and quotas")', () => {
+    const sim = makeSim();
+    const id = zone(sim).HostedZone.Id;
+    const elb = (HostedZoneId: string, DNSName: string) => ({ Name: 'www.example.com', Type: 'A', AliasTarget: { HostedZoneId, DNSName, EvaluateTargetHealth: true } });
+    // eu-west-1's ALB zone for a us-east-1 load balancer; the NLB zone for an ALB name.
+    expectSimError(() => change(sim, id, ['CREATE', elb('Z32O12XQLNTSW2', 'dualstack.my-alb-123.us-east-1.elb.amazonaws.com')]), 'InvalidChangeBatch',
+      '[Tried to create an alias that targets dualstack.my-alb-123.us-east-1.elb.amazonaws.com., type A in zone Z32O12XQLNTSW2, but the alias target name does not lie within the target zone]');
+    expectSimError(() => change(sim, id, ['CREATE', elb('Z26RNL4JYFTOTI', 'my-alb-123.us-east-1.elb.amazonaws.com')]), 'InvalidChangeBatch', /in zone Z26RNL4JYFTOTI, but the alias target name does not lie within the target zone/);
+    change(sim, id, ['CREATE', elb('ZLMOA37VPKANP', 'my-nlb-0123456789abcdef.elb.us-east-2.amazonaws.com')]);
+    expect(records(sim, id).find((r: any) => r.Name === 'www.example.com.').AliasTarget.HostedZoneId).toBe('ZLMOA37VPKANP');
+  });
+
   it('keeps the apex SOA and NS', () => {
     const sim = makeSim();
     const id = zone(sim).HostedZone.Id;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { knownAliasTarget } from '../../../src/steps/cutover/alias-zones.js';
+import { knownAliasTarget } from '../../../src/aws/route53/alias-zones.js';
 
 describe('knownAliasTarget', () => {
   it('ALB / Classic (incl. dualstack and internal) by region', () => {

@@ -53,8 +53,9 @@ function harness(overrides: Parameters<typeof testConfig>[0] = {}): Harness {
 }
 
 describe('endpoint parameters', () => {
-  it('source: source.host (not connectVia), SslMode require, password only at call time, tagged', async () => {
+  it('source: source.host (not connectVia), SslMode none for MySQL without an imported CA (warned), password only at call time, tagged', async () => {
     const h = harness({ source: { connectVia: { host: '127.0.0.1', port: 13306 } } });
+    expect(sourceEndpointParams(h.t).warnings.join()).toMatch(/only with SslMode verify-ca or verify-full.*source\.tls\.certificateArn/);
     const task = sourceEndpointTask();
     const plan = task.planCreate(h.t);
     expect(JSON.stringify(plan)).not.toContain('s3cret-source');
@@ -66,7 +67,7 @@ describe('endpoint parameters', () => {
     const input = dms.commandCalls(CreateEndpointCommand)[0]!.args[0].input;
     expect(input).toMatchObject({
       EndpointIdentifier: 'shop-source', EndpointType: 'source', EngineName: 'mysql',
-      ServerName: '10.20.0.5', Port: 3306, Username: 'dms', Password: 's3cret-source', SslMode: 'require',
+      ServerName: '10.20.0.5', Port: 3306, Username: 'dms', Password: 's3cret-source', SslMode: 'none',
     });
     expect(input.DatabaseName).toBeUndefined();
     expect(input.Tags).toEqual(expect.arrayContaining([{ Key: 'promigrate:project', Value: 'shop' }, { Key: 'promigrate:key', Value: 'sync.endpoint.source' }]));
@@ -79,19 +80,31 @@ describe('endpoint parameters', () => {
     expect(p.warnings.join()).toMatch(/without SSL/);
 
     const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/source';
-    const s = harness({ source: { passwordEnv: undefined, secretArn: arn, tls: { mode: 'verify-full' } } as never });
+    const s = harness({ source: { passwordEnv: undefined, secretArn: arn, tls: { mode: 'prefer' } } as never });
     const viaDms = sourceEndpointParams(s.t, { secretsAccessRoleArn: 'arn:aws:iam::123456789012:role/dms-secrets' });
     expect(viaDms.password).toBeUndefined();
     expect(viaDms.input.ServerName).toBeUndefined();
     expect(viaDms.input.MySQLSettings).toEqual({ SecretsManagerSecretId: arn, SecretsManagerAccessRoleArn: 'arn:aws:iam::123456789012:role/dms-secrets' });
-    expect(viaDms.input.SslMode).toBe('require');
-    expect(viaDms.warnings.join()).toMatch(/CertificateArn/);
+    expect(viaDms.input.SslMode).toBe('none');
+    expect(viaDms.warnings.join()).toMatch(/certificateArn/);
     const noRole = sourceEndpointParams(s.t);
     expect(noRole.password?.shown).toBe(`(from secret ${arn})`);
     expect(noRole.warnings.join()).toMatch(/no Secrets Manager access role/);
     expect(viaDms.warnings.join()).not.toMatch(/VPC endpoint/);
     const noNat = harness({ source: { passwordEnv: undefined, secretArn: arn }, network: { natGateways: 'none' } } as never);
     expect(sourceEndpointParams(noNat.t, { secretsAccessRoleArn: 'arn:aws:iam::123456789012:role/dms-secrets' }).warnings.join()).toMatch(/natGateways none.*Secrets Manager VPC endpoint/);
+  });
+
+  it('SslMode per engine ("Using SSL with AWS DMS"): MySQL/MariaDB never require; verify-* with the imported CA; PostgreSQL require by default', () => {
+    const cert = 'arn:aws:dms:us-east-1:123456789012:cert:SOURCECA';
+    const mode = (engine: string, tls: Record<string, unknown>) => sourceEndpointParams(harness({ source: { engine, tls } } as never).t, tls.certificateArn ? { certificateArn: cert } : {}).input;
+    expect(mode('mysql', { mode: 'prefer', certificateArn: cert })).toMatchObject({ SslMode: 'verify-ca', CertificateArn: cert });
+    expect(mode('mariadb', { mode: 'verify-full', certificateArn: cert })).toMatchObject({ SslMode: 'verify-full', CertificateArn: cert });
+    expect(() => mode('mysql', { mode: 'require' })).toThrow(UsageError);
+    expect(() => mode('mysql', { mode: 'verify-full' })).toThrow(/needs source\.tls\.certificateArn/);
+    expect(mode('postgres', { mode: 'prefer' })).toMatchObject({ SslMode: 'require' });
+    expect(mode('postgres', { mode: 'verify-full', certificateArn: cert })).toMatchObject({ SslMode: 'verify-full', CertificateArn: cert });
+    expect(mode('postgres', { mode: 'verify-full' }).SslMode).toBe('require');
   });
 
   it('target: the RDS address, master user, RDS-managed password read at call time, FK checks off', async () => {
@@ -102,14 +115,16 @@ describe('endpoint parameters', () => {
     await targetEndpointTask().create(h.t);
     expect(dms.commandCalls(CreateEndpointCommand)[0]!.args[0].input).toMatchObject({
       EndpointIdentifier: 'shop-target', EndpointType: 'target', EngineName: 'mysql', ServerName: DB.address, Port: 3306,
-      Username: 'promigrate_admin', Password: 'rds-generated', SslMode: 'require', MySQLSettings: { AfterConnectScript: 'SET FOREIGN_KEY_CHECKS=0' },
+      Username: 'promigrate_admin', Password: 'rds-generated', SslMode: 'none', MySQLSettings: { AfterConnectScript: 'SET FOREIGN_KEY_CHECKS=0' },
     });
     const early = harness();
     early.found.delete('db.instance');
     await expect(targetEndpointTask().create(early.t)).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(/RDS instance's address is not known/) });
     expect(dms.commandCalls(CreateEndpointCommand)).toHaveLength(1);
     const pg = harness({ source: { engine: 'postgres' } });
-    expect(targetEndpointParams(pg.t).input).toMatchObject({ DatabaseName: 'shop', PostgreSQLSettings: { AfterConnectScript: "SET session_replication_role='replica'" } });
+    expect(targetEndpointParams(h.t).warnings.join()).toMatch(/RDS CA imported into DMS/);
+    expect(targetEndpointParams(pg.t)).toMatchObject({ warnings: [] });
+    expect(targetEndpointParams(pg.t).input).toMatchObject({ SslMode: 'require', DatabaseName: 'shop', PostgreSQLSettings: { AfterConnectScript: "SET session_replication_role='replica'" } });
   });
 
   it('an existing endpoint of another project is refused (UsageError)', async () => {

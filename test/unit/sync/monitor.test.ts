@@ -231,6 +231,8 @@ describe('sync helpers', () => {
       pausedAfterFullLoad: false,
     };
     expect(sampleText(sample, 5, 3)).toBe('sync: running (full load) · tables 1/2 loaded, 1 loading · rows 145 of ~190 (75 %)');
+    // In CDC, GetMetricData without datapoints is said as such, never read as 0 s.
+    expect(sampleText({ ...sample, task: { ...sample.task, phase: 'cdc' } }, 5, 3)).toContain('no CDC latency datapoints yet from CloudWatch (CDCLatencySource/Target)');
     expect(sampleBars(sample)).toEqual([
       { label: 'shop.orders', done: 45, total: 90, note: 'Full load' },
       { label: 'shop.members', done: 100, total: 100, note: 'Table completed' },

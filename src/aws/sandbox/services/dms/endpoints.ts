@@ -29,6 +29,20 @@ const DISPLAY: Record<string, string> = {
   sqlserver: 'Microsoft SQL Server',
 };
 const SSL_MODES = ['none', 'require', 'verify-ca', 'verify-full'];
+/**
+ * "Using SSL with AWS DMS" (DMS user guide), the SSL modes each engine supports: MySQL/MariaDB/
+ * Aurora MySQL none, verify-ca, verify-full ("require: Not supported"); PostgreSQL all four;
+ * SQL Server none, require, verify-full; Oracle none, verify-ca.
+ */
+const SSL_MODES_BY_ENGINE: Record<string, string[]> = {
+  mysql: ['none', 'verify-ca', 'verify-full'],
+  mariadb: ['none', 'verify-ca', 'verify-full'],
+  aurora: ['none', 'verify-ca', 'verify-full'],
+  postgres: SSL_MODES,
+  'aurora-postgresql': SSL_MODES,
+  sqlserver: ['none', 'require', 'verify-full'],
+  oracle: ['none', 'verify-ca'],
+};
 
 const isPostgres = (engine: string) => engine === 'postgres' || engine === 'aurora-postgresql';
 const settingsKey = (engine: string) => (isPostgres(engine) ? 'PostgreSQLSettings' : 'MySQLSettings');
@@ -109,6 +123,10 @@ function applyFields(e: EndpointRec, input: Record<string, any>): void {
   }
   if (isPostgres(e.engineName) && !e.databaseName && !settings.DatabaseName) {
     throw dmsErrors.value('DatabaseName must be provided for a PostgreSQL endpoint.');
+  }
+  const supported = SSL_MODES_BY_ENGINE[e.engineName] ?? SSL_MODES;
+  if (!supported.includes(e.sslMode)) {
+    throw dmsErrors.value(`SslMode ${e.sslMode} is not supported for a ${DISPLAY[e.engineName] ?? e.engineName} endpoint; use one of ${supported.join(', ')}.`);
   }
   if ((e.sslMode === 'verify-ca' || e.sslMode === 'verify-full') && !e.certificateArn) {
     throw dmsErrors.combination(`CertificateArn must be provided when SslMode is ${e.sslMode}.`);

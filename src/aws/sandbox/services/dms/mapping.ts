@@ -2,10 +2,11 @@
  * DMS table mappings and task settings: parsing and validation (with the messages DMS
  * uses), table selection with `%`/`_` wildcards, and the table list a task works on.
  */
-import { TABLE_PREP_MODES, type TablePrepMode } from '../../copy/prep-mode.js';
+import type { TablePrepMode } from '../../copy/prep-mode.js';
 import type { SimContext } from '../../types.js';
 import { likePattern, seeded } from '../sim-util.js';
 import { dmsErrors, type EndpointRec, type TableSpec } from './state.js';
+import { taskSettingsProblem } from './task-settings-schema.js';
 
 export interface SelectionRule {
   id: string;
@@ -22,6 +23,46 @@ const RULE_TYPES = ['selection', 'transformation', 'table-settings', 'post-proce
 const ruleError = (id: string, why: string) =>
   dmsErrors.value(`Error in mapping rules. Rule with ruleId = ${id} failed validation. ${why}`);
 
+/**
+ * "Transformation rules and actions" (DMS user guide): the targets and actions of a
+ * transformation rule, which actions need `value` (and `old-value`), and which need a column.
+ */
+const TRANSFORMATION_TARGETS = ['schema', 'table', 'column', 'table-tablespace', 'index-tablespace'];
+const TRANSFORMATION_ACTIONS = [
+  'rename', 'remove-column', 'convert-lowercase', 'convert-uppercase', 'add-prefix', 'remove-prefix', 'replace-prefix',
+  'add-suffix', 'remove-suffix', 'replace-suffix', 'define-primary-key', 'change-data-type', 'add-column',
+  'include-column', 'exclude-column', 'add-before-image-columns',
+];
+const NEEDS_VALUE = ['rename', 'add-prefix', 'remove-prefix', 'replace-prefix', 'add-suffix', 'remove-suffix', 'replace-suffix', 'add-column'];
+const NEEDS_OLD_VALUE = ['replace-prefix', 'replace-suffix'];
+const COLUMN_ONLY = ['remove-column', 'change-data-type', 'include-column', 'exclude-column'];
+
+function checkTransformation(id: string, raw: Record<string, any>): void {
+  const target = raw['rule-target'];
+  if (target === undefined || target === null || target === '') throw ruleError(id, 'rule-target cannot be null');
+  if (!TRANSFORMATION_TARGETS.includes(target)) throw ruleError(id, `Invalid rule target: ${target}`);
+  const action = raw['rule-action'];
+  if (!TRANSFORMATION_ACTIONS.includes(action)) throw ruleError(id, `Invalid rule action: ${action}`);
+  const locator = raw['object-locator'];
+  if (!locator || typeof locator !== 'object') throw ruleError(id, 'object locator cannot be null');
+  if (!locator['schema-name']) throw ruleError(id, 'schema name cannot be null');
+  if (target !== 'schema' && !locator['table-name']) throw ruleError(id, 'table name cannot be null');
+  if (target === 'column' && action !== 'add-column' && !locator['column-name']) throw ruleError(id, 'column name cannot be null');
+  if (COLUMN_ONLY.includes(action) && target !== 'column') throw ruleError(id, `rule action ${action} requires rule-target column`);
+  if (NEEDS_VALUE.includes(action) && (raw.value === undefined || raw.value === null || raw.value === '')) {
+    throw ruleError(id, `value cannot be null for rule action ${action}`);
+  }
+  if (NEEDS_OLD_VALUE.includes(action) && (raw['old-value'] === undefined || raw['old-value'] === null)) {
+    throw ruleError(id, `old-value cannot be null for rule action ${action}`);
+  }
+}
+
+/**
+ * "Using table mapping to specify task settings": every rule has a unique rule-id (and a
+ * unique rule-name when it has one) and a known rule-type; selection rules name an
+ * object-locator and an action; transformations are checked by checkTransformation. A
+ * mapping must include something: at least one selection rule with include or explicit.
+ */
 export function parseTableMappings(text: unknown): SelectionRule[] {
   let doc: unknown;
   try {
@@ -32,14 +73,21 @@ export function parseTableMappings(text: unknown): SelectionRule[] {
   const rules = (doc as { rules?: unknown })?.rules;
   if (!Array.isArray(rules)) throw dmsErrors.value('Invalid Table Mappings document. Missing rules array.');
   const seen = new Set<string>();
+  const names = new Set<string>();
   const selection: SelectionRule[] = [];
   for (const raw of rules as Array<Record<string, any>>) {
     const id = String(raw?.['rule-id'] ?? '');
     if (!id) throw dmsErrors.value('Error in mapping rules. rule-id cannot be null');
     if (seen.has(id)) throw ruleError(id, 'Rule id must be unique.');
     seen.add(id);
+    const name = raw['rule-name'];
+    if (name !== undefined && name !== null && name !== '') {
+      if (names.has(String(name))) throw ruleError(id, 'Rule name must be unique.');
+      names.add(String(name));
+    }
     const type = raw['rule-type'];
     if (!RULE_TYPES.includes(type)) throw ruleError(id, `Invalid rule type: ${type}`);
+    if (type === 'transformation') checkTransformation(id, raw);
     if (type !== 'selection') continue;
     const locator = raw['object-locator'];
     if (!locator || typeof locator !== 'object') throw ruleError(id, 'object locator cannot be null');
@@ -48,7 +96,9 @@ export function parseTableMappings(text: unknown): SelectionRule[] {
     if (!locator['schema-name']) throw ruleError(id, 'schema name cannot be null');
     selection.push({ id, action, schema: String(locator['schema-name']), table: String(locator['table-name'] ?? '%') });
   }
-  if (selection.length === 0) throw dmsErrors.value('Error in mapping rules. At least one selection rule is required.');
+  if (!selection.some((r) => r.action !== 'exclude')) {
+    throw dmsErrors.value('Error in mapping rules. At least one selection rule is required.');
+  }
   return selection;
 }
 
@@ -158,14 +208,9 @@ export function taskSettings(text: unknown, instanceId: string, taskResourceId: 
   if (user.Logging?.CloudWatchLogGroup || user.Logging?.CloudWatchLogStream) {
     throw dmsErrors.value('Task Settings CloudWatchLogGroup or CloudWatchLogStream cannot be set on create.');
   }
+  const problem = taskSettingsProblem(user);
+  if (problem) throw dmsErrors.value(`Invalid task settings: ${problem}`);
   const merged = deepMerge(DEFAULT_SETTINGS, user);
-  const subTasks = merged.FullLoadSettings.MaxFullLoadSubTasks;
-  if (!Number.isInteger(subTasks) || subTasks < 1 || subTasks > 49) {
-    throw dmsErrors.value(`Invalid value ${subTasks} for MaxFullLoadSubTasks: must be between 1 and 49.`);
-  }
-  if (!TABLE_PREP_MODES.includes(merged.FullLoadSettings.TargetTablePrepMode)) {
-    throw dmsErrors.value(`Invalid value ${merged.FullLoadSettings.TargetTablePrepMode} for TargetTablePrepMode: must be one of ${TABLE_PREP_MODES.join(', ')}.`);
-  }
   if (merged.Logging.EnableLogging) {
     merged.Logging.CloudWatchLogGroup = `dms-tasks-${instanceId}`;
     merged.Logging.CloudWatchLogStream = `dms-task-${taskResourceId}`;

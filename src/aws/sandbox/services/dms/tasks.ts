@@ -1,8 +1,10 @@
 /**
- * DMS replication tasks: create/modify/delete/describe and start/stop. Start types follow
- * DMS: `start-replication` only for a task that has never run; `resume-processing` and
- * `reload-target` only for one that has (anything else → InvalidResourceStateFault
- * "Replication Task cannot be started, invalid state"). The lifecycle itself is in progress.ts.
+ * DMS replication tasks: create/modify/delete/describe and start/stop. Start types follow the
+ * StartReplicationTask API reference: "start-replication is the only valid action that can be
+ * used for the first time a task … is run" and "resume-processing is only available for
+ * previously executed tasks"; start-replication on a task that has run (stopped or failed:
+ * resume-processing or reload-target) is refused too. Anything else → InvalidResourceStateFault
+ * "Replication Task cannot be started, invalid state". The lifecycle itself is in progress.ts.
  */
 import { ExitCode, isPromigrateError } from '../../../../errors.js';
 import type { ServiceSimulator, SimContext } from '../../types.js';
@@ -179,11 +181,17 @@ export const taskHandlers: ServiceSimulator = {
   ModifyReplicationTask(input, ctx) {
     const t = requireTask(ctx, input.ReplicationTaskArn);
     const status = taskView(ctx, t).status;
+    // ModifyReplicationTask API: "The task must be stopped before you can modify it"; "Modifying a
+    // task": one that has run must be Stopped or Failed (one never run is ready).
     if (!['ready', 'stopped', 'failed'].includes(status)) {
       throw dmsErrors.state(`Replication task ${t.id} cannot be modified while it is ${status}`);
     }
     if (input.MigrationType !== undefined && !MIGRATION_TYPES.includes(input.MigrationType)) {
       throw dmsErrors.value(`Invalid value for MigrationType: ${input.MigrationType}`);
+    }
+    // "Modifying a task" (DMS user guide): "You can't change the migration type of a task."
+    if (input.MigrationType !== undefined && input.MigrationType !== t.migrationType) {
+      throw dmsErrors.value(`You can't change the migration type of a task: replication task ${t.id} is ${t.migrationType}, not ${input.MigrationType}.`);
     }
     if (input.ReplicationTaskIdentifier !== undefined && !isValidIdentifier(input.ReplicationTaskIdentifier, 255)) {
       throw dmsErrors.value(identifierMessage('ReplicationTaskIdentifier'));
@@ -193,7 +201,6 @@ export const taskHandlers: ServiceSimulator = {
       ? taskSettings(input.ReplicationTaskSettings, requireInstance(ctx, t.instanceArn).id, t.resourceId)
       : t.settings;
     if (input.ReplicationTaskIdentifier !== undefined) t.id = input.ReplicationTaskIdentifier;
-    if (input.MigrationType !== undefined) t.migrationType = input.MigrationType;
     if (input.TableMappings !== undefined) t.tableMappings = String(input.TableMappings);
     t.settings = settings;
     if (input.TaskData !== undefined) t.taskData = input.TaskData;

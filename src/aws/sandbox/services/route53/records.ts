@@ -6,6 +6,7 @@
  * every change is valid.
  */
 import { SimError } from '../../errors.js';
+import { knownAliasTarget } from '../../../route53/alias-zones.js';
 import { normName, invalidInput, type RRSet, type ZoneRec } from './state.js';
 
 export interface Change {
@@ -122,7 +123,15 @@ function placementProblems(zone: ZoneRec, working: RRSet[], rr: RRSet): string[]
     out.push(`RRSet with DNS name ${rr.Name}, type ${rr.Type} cannot be created as weighted sets exist with the same name and type.`);
   }
   const target = rr.AliasTarget;
-  if (target && target.HostedZoneId.replace(/^\/?hostedzone\//, '') === zone.id) {
+  const targetZone = target?.HostedZoneId.replace(/^\/?hostedzone\//, '');
+  // An AWS endpoint (load balancer, S3 website, CloudFront…) lies only in its service's zone for
+  // its region ("Elastic Load Balancing endpoints and quotas": Route 53 Hosted Zone ID per
+  // region); another zone id gets the same answer as a name outside a zone of ours.
+  const service = target && targetZone !== zone.id ? knownAliasTarget(target.DNSName) : undefined;
+  if (target && service && service.hostedZoneId !== targetZone) {
+    out.push(`Tried to create an alias that targets ${target.DNSName}, type ${rr.Type} in zone ${targetZone}, but the alias target name does not lie within the target zone`);
+  }
+  if (target && targetZone === zone.id) {
     const start = `Tried to create an alias that targets ${target.DNSName}, type ${rr.Type} in zone ${zone.id}, but`;
     if (target.DNSName !== zone.name && !target.DNSName.endsWith(`.${zone.name}`)) {
       out.push(`${start} the alias target name does not lie within the target zone`);

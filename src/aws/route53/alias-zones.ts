@@ -12,6 +12,9 @@
  *   as mirrored in terraform-provider-aws internal/service/s3/hosted_zones.go.
  * - CloudFront: Z2FDTNDATAQYW2 (Route 53 API reference, AliasTarget.HostedZoneId; the CDK's
  *   CloudFrontTarget.CLOUDFRONT_ZONE_ID). Global Accelerator: Z2BJ6XQ5FK7U4H (external-dns).
+ * Re-checked against the General Reference page (us-east-1/2, us-west-1/2, af-south-1, ap-east-1,
+ * ap-south-2, ap-southeast-3: both columns match). The sandbox's Route 53 refuses an alias to one
+ * of these endpoints whose zone id is not the one here. Shared by cutover and the sandbox.
  * A region missing here is not guessed: the caller gets a bad-input error and may pass the
  * zone id explicitly (e.g. from DescribeLoadBalancers' CanonicalHostedZoneId).
  */
