@@ -97,7 +97,8 @@ function launch(port: number, catalog: string, region: string): Promise<Moto> {
       void stop();
       reject(new Error(`moto did not report ready within ${START_TIMEOUT_MS / 1000} s:\n${stderr}`));
     }, START_TIMEOUT_MS);
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // The tail only: what moto said last before it failed to start.
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8_000)));
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       const ready = /^ready (http:\/\/\S+)$/m.exec(stdout);
@@ -146,6 +147,8 @@ export async function announceSourceTables(moto: Moto, tables: Array<{ schema: s
 }
 
 export interface MotoCall {
+  /** Whose call it was: the access key id it was signed with. */
+  accessKeyId: string;
   service: string;
   /** The API action; empty for REST calls (Route 53), which `method` and `path` name. */
   action: string;
@@ -153,10 +156,11 @@ export interface MotoCall {
   path: string;
 }
 
-/** Every AWS request moto has received so far, in order (the launcher's log). */
-export async function motoCalls(moto: Moto): Promise<MotoCall[]> {
+/** Every AWS request moto has received so far, in order (the launcher's log); only those signed with `accessKeyId` when given. */
+export async function motoCalls(moto: Moto, accessKeyId?: string): Promise<MotoCall[]> {
   const res = await fetch(`${moto.endpoint}/_promigrate/calls`);
-  return ((await res.json()) as { calls: MotoCall[] }).calls;
+  const { calls } = (await res.json()) as { calls: MotoCall[] };
+  return accessKeyId === undefined ? calls : calls.filter((c) => c.accessKeyId === accessKeyId);
 }
 
 /** A call that changes something: not Describe/List/Get/Test…, and a REST call other than GET. */
