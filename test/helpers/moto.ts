@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import {
@@ -77,10 +77,29 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<Moto> {
   throw lastError!;
 }
 
+/**
+ * moto uses botocore inside (e.g. for Route 53 zones), which looks for credentials: fake ones,
+ * no config files and no instance metadata service, so it neither reaches beyond loopback nor
+ * finds a developer's real credentials.
+ */
+function launcherEnv(dir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+    AWS_CONFIG_FILE: join(dir, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
 function launch(port: number, catalog: string, region: string): Promise<Moto> {
   // stdin stays an open pipe: the launcher exits at its EOF, i.e. when this process is gone.
   const child = spawn('python3', [LAUNCHER, '--host', '127.0.0.1', '--port', String(port), '--rds-catalog', catalog], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    env: launcherEnv(dirname(catalog)),
   });
   let stdout = '';
   let stderr = '';
