@@ -31,6 +31,18 @@ export interface AwsRuntime {
   close(): Promise<void>;
 }
 
+/**
+ * Test-only: `PROMIGRATE_TEST_CLOCK=virtual` gives a run outside the sandbox (e.g. against
+ * moto) the sandbox's virtual clock, so its waits (polling, TTL countdowns) take no real time.
+ * Imported only when asked for: the start-up path stays as it is.
+ */
+export const TEST_CLOCK_ENV = 'PROMIGRATE_TEST_CLOCK';
+
+async function virtualTestClock(): Promise<Clock> {
+  const { VirtualClock } = await import('./sandbox/clock.js');
+  return new VirtualClock();
+}
+
 export async function openAwsRuntime(opts: AwsRuntimeOptions): Promise<AwsRuntime> {
   const { config, stateDir, dryRun } = opts;
   const aws = config.aws;
@@ -52,7 +64,7 @@ export async function openAwsRuntime(opts: AwsRuntimeOptions): Promise<AwsRuntim
   return {
     mode: aws.mode,
     region: aws.region,
-    clock: sandbox?.clock ?? systemClock,
+    clock: sandbox?.clock ?? (process.env[TEST_CLOCK_ENV] === 'virtual' ? await virtualTestClock() : systemClock),
     surroundings,
     clients(stepId) {
       const clients = createAwsClients({
