@@ -59,6 +59,16 @@ export async function latestBastionImage(ec2: EC2Client, region: string): Promis
   return newest;
 }
 
+/**
+ * The image's own root volume size, stated rather than left to EC2: EbsBlockDevice's
+ * VolumeSize defaults to the snapshot's size (EC2 API reference, EbsBlockDevice), and an
+ * explicit size equal to it is what the console sends (moto refuses a mapping without it).
+ */
+function rootVolumeSize(img: Pick<Image, 'RootDeviceName' | 'BlockDeviceMappings'>): { VolumeSize?: number } {
+  const root = (img.BlockDeviceMappings ?? []).find((m) => m.DeviceName === (img.RootDeviceName ?? '/dev/xvda'));
+  return root?.Ebs?.VolumeSize !== undefined ? { VolumeSize: root.Ebs.VolumeSize } : {};
+}
+
 const instanceFound = (i: Instance): FoundResource => ({
   id: i.InstanceId!,
   outputs: { publicIp: i.PublicIpAddress, privateIp: i.PrivateIpAddress, imageId: i.ImageId },
@@ -69,7 +79,7 @@ function bastionTask(): ResourceTask {
   let image: Image | undefined;
   const imageFor = async (t: TaskContext): Promise<Image> => (image ??= await latestBastionImage(await ec2Of(t), t.step.aws.region));
 
-  const runInput = (t: TaskContext, img: Pick<Image, 'ImageId' | 'RootDeviceName'>) => ({
+  const runInput = (t: TaskContext, img: Pick<Image, 'ImageId' | 'RootDeviceName' | 'BlockDeviceMappings'>) => ({
     ImageId: img.ImageId,
     InstanceType: BASTION_INSTANCE_TYPE,
     MinCount: 1,
@@ -86,7 +96,7 @@ function bastionTask(): ResourceTask {
     ],
     MetadataOptions: { HttpTokens: 'required' as const, HttpEndpoint: 'enabled' as const },
     BlockDeviceMappings: [
-      { DeviceName: img.RootDeviceName ?? '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3' as const, DeleteOnTermination: true } },
+      { DeviceName: img.RootDeviceName ?? '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3' as const, DeleteOnTermination: true, ...rootVolumeSize(img) } },
     ],
     TagSpecifications: [
       ...tagSpecifications('instance', t.tags(BASTION_KEY)),

@@ -64,6 +64,7 @@ function instanceOut(ctx: SimContext, s: Ec2Slice, i: InstanceRec): Instance {
     Monitoring: { State: 'disabled' },
     ...(i.clientToken ? { ClientToken: i.clientToken } : {}),
     SecurityGroups: live ? groups : [],
+    MetadataOptions: metadataOptions(i),
     NetworkInterfaces: live
       ? [{
           NetworkInterfaceId: i.eniId, SubnetId: i.subnetId, VpcId: i.vpcId, PrivateIpAddress: i.privateIp,
@@ -72,6 +73,30 @@ function instanceOut(ctx: SimContext, s: Ec2Slice, i: InstanceRec): Instance {
         }]
       : [],
     Tags: tagsOf(s, i.id),
+  };
+}
+
+/**
+ * InstanceMetadataOptionsResponse (EC2 API reference): what RunInstances asked for, else EC2's
+ * defaults for an instance launched without MetadataOptions (tokens optional, endpoint
+ * enabled, one hop).
+ */
+function metadataOptions(i: InstanceRec): Instance['MetadataOptions'] {
+  return {
+    State: 'applied',
+    HttpTokens: (i.metadata?.httpTokens ?? 'optional') as 'optional' | 'required',
+    HttpPutResponseHopLimit: i.metadata?.hopLimit ?? 1,
+    HttpEndpoint: (i.metadata?.httpEndpoint ?? 'enabled') as 'enabled' | 'disabled',
+    HttpProtocolIpv6: 'disabled',
+    InstanceMetadataTags: 'disabled',
+  };
+}
+
+function metadataAsked(m: NonNullable<RunInstancesRequest['MetadataOptions']>): NonNullable<InstanceRec['metadata']> {
+  return {
+    ...(m.HttpTokens ? { httpTokens: m.HttpTokens } : {}),
+    ...(m.HttpEndpoint ? { httpEndpoint: m.HttpEndpoint } : {}),
+    ...(m.HttpPutResponseHopLimit !== undefined ? { hopLimit: m.HttpPutResponseHopLimit } : {}),
   };
 }
 
@@ -144,6 +169,7 @@ export const instanceOperations: ServiceSimulator = {
         launchIndex: n,
         launched: ctx.now(),
         ...(input.ClientToken ? { clientToken: input.ClientToken } : {}),
+        ...(input.MetadataOptions ? { metadata: metadataAsked(input.MetadataOptions) } : {}),
       };
       s.instances[inst.id] = inst;
       setTags(s, inst.id, tags);

@@ -99,6 +99,8 @@ export interface InstanceRec {
   launched: number;
   terminatedAt?: number;
   clientToken?: string;
+  /** RunInstances' MetadataOptions as given (worlds saved before it was kept have none). */
+  metadata?: { httpTokens?: string; httpEndpoint?: string; hopLimit?: number };
 }
 /** A requester-managed network interface, e.g. one an RDS instance or DMS instance uses. */
 export interface EniRec {
