@@ -3,8 +3,8 @@
  * third-party AWS emulator promigrate did not write) must leave the same resources —
  * kinds, counts, tags, and the attributes that matter (encryption, public access, Multi-AZ,
  * CIDRs, routes, security-group rules) — as each side's own Describe calls report them.
- * Where the two differ, the AWS API reference decides which side is wrong; what is known
- * to differ for a reason is listed in ACCEPTED, each with that reason.
+ * Where the two differed, the AWS API reference decided which side was wrong, and it was
+ * fixed there (the moto corrections are in test/fixtures/moto/server.py and MOTO_GAPS).
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -56,13 +56,8 @@ dns:
   record: www.example.com
 `;
 
-/**
- * Attributes the two sides report differently for a reason that is not promigrate's: each
- * entry names the attribute path and why it is left out of the comparison.
- */
-const ACCEPTED: Array<{ path: RegExp; why: string }> = [];
-
-let moto: Moto | undefined;
+/** One moto per case: each case is its own account, as each sandbox workspace is its own world. */
+const motos: Moto[] = [];
 const runs = motoAvailable();
 if (!runs && process.env.CI !== 'true') console.warn(`skipped: the sandbox/moto resource comparison — ${MOTO_MISSING}`);
 
@@ -71,8 +66,6 @@ beforeAll(async () => {
     if (process.env.CI === 'true') throw new Error(MOTO_MISSING);
     return;
   }
-  moto = await startMoto({ region: REGION });
-  await seedOperatorZone(moto, { zone: 'example.com', record: 'www.example.com', address: '198.51.100.10', ttl: 300 });
   const admin = await adminConnection(mariadb);
   try {
     await admin.query(`DROP DATABASE IF EXISTS shop_world; CREATE DATABASE shop_world; USE shop_world;
@@ -86,15 +79,15 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await moto?.stop();
+  await Promise.all(motos.map((m) => m.stop()));
   removeTempDirs();
 });
 
 /** The CLI's environment against moto: its endpoint, fake credentials, no operator AWS config. */
-function motoEnv(): Record<string, string> {
+function motoEnv(moto: Moto): Record<string, string> {
   const home = tempDir('promigrate-moto-home-');
   return {
-    AWS_ENDPOINT_URL: moto!.endpoint,
+    AWS_ENDPOINT_URL: moto.endpoint,
     AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
     AWS_CONFIG_FILE: join(home, 'config'),
@@ -125,12 +118,12 @@ async function sandboxWorld(cwd: string, project: string): Promise<ProjectWorld>
   }
 }
 
-async function motoWorld(project: string): Promise<ProjectWorld> {
+async function motoWorld(moto: Moto, project: string): Promise<ProjectWorld> {
   // The factory's clients take the default credential chain outside the sandbox: give it
   // moto's fake keys (this file runs in its own worker process).
   process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
-  const aws = createAwsClients({ region: REGION, dryRun: true, endpointUrl: moto!.endpoint });
+  const aws = createAwsClients({ region: REGION, dryRun: true, endpointUrl: moto.endpoint });
   try {
     return await describeProjectWorld(aws, project);
   } finally {
@@ -138,16 +131,13 @@ async function motoWorld(project: string): Promise<ProjectWorld> {
   }
 }
 
-/** The world without the accepted differences, as `key.attribute` → value lines for a readable diff. */
+/** The world as `key.attribute` → value lines, for a readable diff. */
 function comparable(world: ProjectWorld): Record<string, unknown> {
   const out: Record<string, unknown> = { duplicates: world.duplicates };
   for (const [key, r] of Object.entries(world.resources)) {
     out[`${key} kind`] = r.kind;
     out[`${key} tags`] = r.tags;
-    for (const [name, value] of Object.entries(r.attributes)) {
-      const path = `${key}.${name}`;
-      if (!ACCEPTED.some((a) => a.path.test(path))) out[path] = value;
-    }
+    for (const [name, value] of Object.entries(r.attributes)) out[`${key}.${name}`] = value;
   }
   return out;
 }
@@ -157,8 +147,11 @@ describe.skipIf(!runs && process.env.CI !== 'true')('same config, same world: th
     ['the default config', 'world-default', DEFAULT_SHAPE],
     ['Multi-AZ + read replica + bastion + a NAT gateway per AZ', 'world-large', LARGE_SHAPE],
   ] as const)('%s: provision leaves the same resources', async (_name, project, shape) => {
-    const [sandboxCwd] = await Promise.all([provisioned(config(project, 'sandbox', shape), {}), provisioned(config(project, 'aws', shape), motoEnv())]);
-    const [fromSandbox, fromMoto] = [await sandboxWorld(sandboxCwd, project), await motoWorld(project)];
+    const moto = await startMoto({ region: REGION });
+    motos.push(moto);
+    await seedOperatorZone(moto, { zone: 'example.com', record: 'www.example.com', address: '198.51.100.10', ttl: 300 });
+    const [sandboxCwd] = await Promise.all([provisioned(config(project, 'sandbox', shape), {}), provisioned(config(project, 'aws', shape), motoEnv(moto))]);
+    const [fromSandbox, fromMoto] = [await sandboxWorld(sandboxCwd, project), await motoWorld(moto, project)];
     expect(Object.keys(fromSandbox.resources).length, 'the sandbox world has the project').toBeGreaterThan(15);
     expect(comparable(fromMoto)).toEqual(comparable(fromSandbox));
 });

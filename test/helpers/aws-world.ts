@@ -31,7 +31,9 @@ import {
   DescribeDBSubnetGroupsCommand,
   ListTagsForResourceCommand as RdsTags,
 } from '@aws-sdk/client-rds';
+import { GetRoleCommand, ListAttachedRolePoliciesCommand, ListRoleTagsCommand } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../../src/aws/clients.js';
+import { DMS_SERVICE_ROLES } from '../../src/aws/dms/service-roles.js';
 import { TAG_KEY, TAG_PROJECT, tagsToRecord } from '../../src/aws/tags.js';
 
 type Tags = Record<string, string>;
@@ -71,6 +73,7 @@ export async function describeProjectWorld(aws: AwsClients, project: string): Pr
   await readEc2(aws, project, add);
   await readRds(aws, add);
   await readDms(aws, add);
+  await readIamRoles(aws, add);
   for (const fill of pending) fill();
   world.duplicates.sort();
   return world;
@@ -224,6 +227,26 @@ async function readDms(aws: AwsClients, add: Add): Promise<void> {
       multiAz: r.MultiAZ === true,
       subnetGroup: ref(named('dms-subnet-group', r.ReplicationSubnetGroup?.ReplicationSubnetGroupIdentifier)),
       securityGroups: (r.VpcSecurityGroups ?? []).map((g) => ref(g.VpcSecurityGroupId)).sort(),
+    }));
+  }
+}
+
+/** The account-wide DMS service roles (their names are fixed by DMS), when this project made them. */
+async function readIamRoles(aws: AwsClients, add: Add): Promise<void> {
+  const iam = await aws.iam;
+  for (const { name } of DMS_SERVICE_ROLES) {
+    const role = await iam.send(new GetRoleCommand({ RoleName: name })).then((out) => out.Role, (err: { name?: string }) => {
+      if (err.name === 'NoSuchEntityException') return undefined;
+      throw err;
+    });
+    if (!role) continue;
+    const tags = (await iam.send(new ListRoleTagsCommand({ RoleName: name }))).Tags;
+    const policies = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))).AttachedPolicies ?? [];
+    const trust = JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument ?? '%7B%7D')) as { Statement?: Array<{ Principal?: { Service?: string | string[] } }> };
+    add('iam:role', `iam-role:${name}`, tags, () => ({
+      path: role.Path,
+      trustedServices: (trust.Statement ?? []).flatMap((st) => [st.Principal?.Service ?? []].flat()).sort(),
+      managedPolicies: policies.map((p) => p.PolicyArn?.replace(/^arn:[^:]+:iam::aws:policy\//, '')).sort(),
     }));
   }
 }

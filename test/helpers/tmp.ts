@@ -11,6 +11,8 @@ export function tempDir(prefix = 'promigrate-test-'): string {
   return dir;
 }
 
+/** KEEP_TMP=1 keeps them, to read a failed run's workspace (state, audit log) afterwards. */
 export function removeTempDirs(): void {
+  if (process.env.KEEP_TMP) return;
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
