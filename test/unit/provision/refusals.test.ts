@@ -10,6 +10,7 @@ import type { FailRule } from '../../../src/aws/sandbox/faults.js';
 import { ConfigError, ExitCode, PromigrateError } from '../../../src/errors.js';
 import { databaseTasks } from '../../../src/steps/provision/database.js';
 import { dmsTasks } from '../../../src/steps/provision/dms.js';
+import { iamRoleTasks } from '../../../src/steps/provision/iam-roles.js';
 import { networkTasks } from '../../../src/steps/provision/network.js';
 import type { MigrationConfig } from '../../../src/config/schema.js';
 import { makeSandbox } from '../../helpers/sandbox.js';
@@ -21,7 +22,7 @@ async function refusal(config: MigrationConfig, which: 'network' | 'database' | 
   const network = which === 'network' ? undefined : await sandboxNetwork(clients);
   const h = makeTaskContext({ config, clients, clock: sandbox.clock });
   if (network) withNetwork(h, network);
-  const tasks = which === 'network' ? networkTasks(config) : which === 'database' ? databaseTasks(config) : [...databaseTasks(config), ...dmsTasks(config)];
+  const tasks = which === 'network' ? networkTasks(config) : which === 'database' ? databaseTasks(config) : [...iamRoleTasks(), ...databaseTasks(config), ...dmsTasks(config)]; // a fresh sandbox account has no DMS roles
   const err = await applyTasks(h, tasks).then(
     () => undefined,
     (e: unknown) => e,
