@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/setup/longest-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -14,6 +15,8 @@ export default defineConfig({
     // Two files at a time on two cores: most test time is spent waiting on child CLIs and
     // database servers. Tests that change a server's global settings start their own server.
     poolOptions: { forks: { minForks: 1, maxForks: 2 } },
+    // Longest files first, also on a fresh checkout (test/setup/longest-first-sequencer.ts).
+    sequence: { sequencer: LongestFirstSequencer },
     // The default output, then the slowest files (test/setup/slowest-files-reporter.ts).
     reporters: ['default', './test/setup/slowest-files-reporter.ts'],
   },

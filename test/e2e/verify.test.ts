@@ -146,7 +146,7 @@ describe('promigrate verify (sandbox, after cutover)', () => {
     expect(saved.chunks).toBeGreaterThanOrEqual(10);
 
     const resumed = await cli(cwd, ['verify', '--data-only', '--tables', 'verify_src.orders']);
-    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.code, `${resumed.stderr}${resumed.stdout}`).toBe(0);
     const report = JSON.parse(readFileSync(join(cwd, '.promigrate/reports/verify.json'), 'utf8'));
     expect(report.data.resumedTables).toBe(1);
     expect(report.data.tables[0]).toMatchObject({ status: 'equal', resumed: true, rows: { source: ROWS, target: ROWS } });

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { statePaths } from '../../../src/state/paths.js';
 import { readStateFile } from '../../../src/state/read.js';
 import { StateStore } from '../../../src/state/store.js';
@@ -17,7 +17,8 @@ import { builtStateModules } from './built-state.js';
 import { mulberry32 } from '../../../src/aws/sandbox/faults.js';
 
 const WRITER = fileURLToPath(new URL('../../fixtures/state/writer.mjs', import.meta.url));
-const ROUNDS = 25;
+// A kill -9 matrix like the e2e ones: every round under `npm run test:crash`, 10 under `npm test`.
+const ROUNDS = inject('crashMatrix').full ? 25 : 10;
 const PAYLOAD_BYTES = 2_000_000;
 const SEED = Number(process.env.STATE_KILL_SEED ?? 20260122);
 
