@@ -45,7 +45,7 @@ afterAll(() => {
 });
 
 describe('atomic state writes', () => {
-  it(`survive SIGKILL at ${ROUNDS} random moments (seed ${SEED})`, async () => {
+  it(`survive kill -9 (SIGKILL) at ${ROUNDS} random moments (seed ${SEED})`, async () => {
     const random = mulberry32(SEED);
     const dir = tempDir();
     const { state, backup } = statePaths(dir);
