@@ -73,7 +73,8 @@ export function createStepContext(env: RunEnvironment, stepId: StepId): StepCont
     setOutputs: async (outputs) => {
       guardDryRun('save outputs');
       await store.update((draft) => {
-        Object.assign(own(draft).outputs, outputs);
+        const entry = own(draft);
+        Object.assign(entry.outputs, typeof outputs === 'function' ? outputs(entry.outputs) : outputs);
       });
     },
     resource: (key) => store.data.resources[key],

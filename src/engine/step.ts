@@ -73,8 +73,12 @@ export interface StepContext {
   getCheckpoint<T = unknown>(name: string): T | undefined;
   /** Saves a sub-task checkpoint to state at once (atomic write). */
   checkpoint(name: string, value: unknown): Promise<void>;
-  /** Merges outputs into this step's state at once, before the step finishes. */
-  setOutputs(outputs: StepOutputs): Promise<void>;
+  /**
+   * Merges outputs into this step's state at once, before the step finishes. Given a function,
+   * it is called with the outputs as saved when this write's turn comes (writes are queued), so
+   * parallel read-modify-writes of one output (e.g. `resources`) never lose each other's part.
+   */
+  setOutputs(outputs: StepOutputs | ((saved: Readonly<StepOutputs>) => StepOutputs)): Promise<void>;
   resource(key: string): ResourceRecord | undefined;
   /** Records a created or adopted resource in state as soon as its id is known. */
   recordResource(

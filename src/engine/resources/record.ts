@@ -24,9 +24,10 @@ export function graphHooks(ctx: StepContext, code: string, found: Map<string, Fo
           ...(resource.adopted ? { adopted: true } : {}),
         });
       }
-      const resources = { ...((ctx.self().outputs.resources ?? {}) as Record<string, unknown>) };
-      resources[task.key] = { id: resource.id, ...(resource.arn ? { arn: resource.arn } : {}), ...resource.outputs };
-      await ctx.setOutputs({ resources });
+      // Read inside the queued write: tasks record in parallel, and a copy taken before the
+      // queue reached this write would drop what the writes ahead of it saved.
+      const outputs = { id: resource.id, ...(resource.arn ? { arn: resource.arn } : {}), ...resource.outputs };
+      await ctx.setOutputs((saved) => ({ resources: { ...((saved.resources ?? {}) as Record<string, unknown>), [task.key]: outputs } }));
     },
     progress: (task, status, elapsedMs) =>
       ctx.io.progress(code, `${task.key}: ${status} (${Math.round(elapsedMs / 1000)} s)`, {
