@@ -31,9 +31,10 @@ import {
   DescribeDBSubnetGroupsCommand,
   ListTagsForResourceCommand as RdsTags,
 } from '@aws-sdk/client-rds';
-import { GetRoleCommand, ListAttachedRolePoliciesCommand, ListRoleTagsCommand } from '@aws-sdk/client-iam';
+import { ListAttachedRolePoliciesCommand, ListRoleTagsCommand } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../../src/aws/clients.js';
-import { DMS_SERVICE_ROLES } from '../../src/aws/dms/service-roles.js';
+import { DMS_SERVICE_ROLES, trustedServices } from '../../src/aws/dms/service-roles.js';
+import { getRole } from '../../src/aws/iam-roles.js';
 import { TAG_KEY, TAG_PROJECT, tagsToRecord } from '../../src/aws/tags.js';
 
 type Tags = Record<string, string>;
@@ -235,17 +236,13 @@ async function readDms(aws: AwsClients, add: Add): Promise<void> {
 async function readIamRoles(aws: AwsClients, add: Add): Promise<void> {
   const iam = await aws.iam;
   for (const { name } of DMS_SERVICE_ROLES) {
-    const role = await iam.send(new GetRoleCommand({ RoleName: name })).then((out) => out.Role, (err: { name?: string }) => {
-      if (err.name === 'NoSuchEntityException') return undefined;
-      throw err;
-    });
+    const role = await getRole(iam, name);
     if (!role) continue;
     const tags = (await iam.send(new ListRoleTagsCommand({ RoleName: name }))).Tags;
     const policies = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))).AttachedPolicies ?? [];
-    const trust = JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument ?? '%7B%7D')) as { Statement?: Array<{ Principal?: { Service?: string | string[] } }> };
     add('iam:role', `iam-role:${name}`, tags, () => ({
       path: role.Path,
-      trustedServices: (trust.Statement ?? []).flatMap((st) => [st.Principal?.Service ?? []].flat()).sort(),
+      trustedServices: [...trustedServices(role.AssumeRolePolicyDocument)].sort(),
       managedPolicies: policies.map((p) => p.PolicyArn?.replace(/^arn:[^:]+:iam::aws:policy\//, '')).sort(),
     }));
   }
