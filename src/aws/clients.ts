@@ -21,6 +21,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2InstanceConnectClient } from '@aws-sdk/client-ec2-instance-connect';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Route53Client } from '@aws-sdk/client-route-53';
@@ -59,11 +60,13 @@ export interface AwsClients {
   readonly cloudwatch: Promise<CloudWatchClient>;
   /** The DMS service roles (assess checks them, provision creates them, destroy removes its own). */
   readonly iam: Promise<IAMClient>;
+  /** SendSSHPublicKey: the run's ephemeral key for the SSH tunnel through the bastion. */
+  readonly instanceConnect: Promise<EC2InstanceConnectClient>;
   /** Closes the HTTP connections of every client created so far. */
   destroy(): void;
 }
 
-type ServiceKey = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager' | 'cloudwatch' | 'iam';
+type ServiceKey = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager' | 'cloudwatch' | 'iam' | 'instanceConnect';
 type ClientCtor = new (config: Record<string, unknown>) => SdkClientLike & { destroy(): void };
 
 const LOADERS: Record<ServiceKey, () => Promise<ClientCtor>> = {
@@ -76,6 +79,7 @@ const LOADERS: Record<ServiceKey, () => Promise<ClientCtor>> = {
   secretsManager: async () => (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient as unknown as ClientCtor,
   cloudwatch: async () => (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient as unknown as ClientCtor,
   iam: async () => (await import('@aws-sdk/client-iam')).IAMClient as unknown as ClientCtor,
+  instanceConnect: async () => (await import('@aws-sdk/client-ec2-instance-connect')).EC2InstanceConnectClient as unknown as ClientCtor,
 };
 
 /** Fixed, obviously fake credentials: a sandboxed client never looks up the credential chain. */
@@ -133,6 +137,9 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     },
     get iam() {
       return get('iam');
+    },
+    get instanceConnect() {
+      return get('instanceConnect');
     },
     destroy() {
       for (const client of created.values()) client.then((c) => c.destroy(), () => undefined);

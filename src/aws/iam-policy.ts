@@ -22,6 +22,7 @@
  * itself (promigrate does not create that role: see README).
  */
 import { TAG_PROJECT } from './tags.js';
+import { BASTION_OS_USER, targetRoute } from '../tunnel/target-route.js';
 import { DMS_SERVICE_ROLES, managedPolicyArn } from './dms/service-roles.js';
 import type { MigrationConfig } from '../config/schema.js';
 
@@ -179,6 +180,16 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
   { sid: 'CutoverStopCdc', step: 'cutover', actions: ['dms:StopReplicationTask'], resources: (s) => [dms(s, 'task')], condition: ownProject, why: 'only this project’s tasks' },
 
   // ---- verify ----
+  {
+    // Service Authorization Reference, Amazon EC2 Instance Connect: SendSSHPublicKey takes the
+    // `instance` resource and the aws:ResourceTag/${TagKey} and ec2:osuser condition keys; the
+    // tag-condition statement follows "Grant IAM permissions for EC2 Instance Connect".
+    sid: 'TunnelSendSshPublicKey', step: 'sync', actions: ['ec2-instance-connect:SendSSHPublicKey'],
+    resources: (s) => [`arn:${s.partition}:ec2:${s.region}:${s.account}:instance/*`],
+    condition: (s) => ({ StringEquals: { [`aws:ResourceTag/${TAG_PROJECT}`]: s.project, 'ec2:osuser': BASTION_OS_USER } }),
+    when: (c) => targetRoute(c).kind === 'bastion',
+    why: 'the SSH tunnel to the private RDS instance (schema phases, cutover positions, verify): only this project’s bastion (by tag), only as ec2-user; DescribeInstances (its state and address) is in Ec2Read',
+  },
   { sid: 'VerifyTableStatistics', step: 'verify', actions: ['dms:DescribeTableStatistics'], resources: (s) => [dms(s, 'task')], why: 'DMS task ARNs carry random ids' },
 
   // ---- destroy ----

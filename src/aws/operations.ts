@@ -4,7 +4,7 @@
  * The dry-run guard, the audit hook and the sandbox all classify calls with these.
  */
 
-export type AwsServiceName = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsmanager' | 'cloudwatch' | 'iam';
+export type AwsServiceName = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsmanager' | 'cloudwatch' | 'iam' | 'ec2-instance-connect';
 
 /** The parts of an SDK v3 client the client factory, its guards and the sandbox use. */
 export interface SdkClientLike {
@@ -30,6 +30,7 @@ const SERVICE_IDS: Record<string, AwsServiceName> = {
   'Secrets Manager': 'secretsmanager',
   CloudWatch: 'cloudwatch',
   IAM: 'iam',
+  'EC2 Instance Connect': 'ec2-instance-connect',
 };
 
 export function serviceOfClient(client: SdkClientLike): AwsServiceName {

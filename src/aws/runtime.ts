@@ -49,7 +49,6 @@ export async function openAwsRuntime(opts: AwsRuntimeOptions): Promise<AwsRuntim
   let sandbox: Sandbox | undefined;
   let surroundings = awsSurroundings(config);
   if (aws.mode === 'sandbox') {
-    surroundings = (await import('./sandbox/surroundings.js')).sandboxSurroundings(config);
     const { openSandbox, SANDBOX_WORLD_FILE } = await import('./sandbox/index.js');
     const { seedOperatorAccount, targetMappingHooks } = await import('./sandbox/seed.js');
     sandbox = await openSandbox({
@@ -59,6 +58,7 @@ export async function openAwsRuntime(opts: AwsRuntimeOptions): Promise<AwsRuntim
       hooks: { ...targetMappingHooks(config), ...(await import('./sandbox/copy/hooks.js')).realDataHooks(config, stateDir) },
       initWorld: (ctx) => seedOperatorAccount(ctx, config),
     });
+    surroundings = (await import('./sandbox/surroundings.js')).sandboxSurroundings(config, { sandbox, stateDir });
   }
   const made: AwsClients[] = [];
   return {
@@ -94,6 +94,7 @@ export async function openAwsRuntime(opts: AwsRuntimeOptions): Promise<AwsRuntim
       return clients;
     },
     async close() {
+      await surroundings.targetDatabase.release().catch(() => undefined);
       for (const clients of made) clients.destroy();
       await sandbox?.close();
     },

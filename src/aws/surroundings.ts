@@ -5,10 +5,15 @@
  * src/aws/sandbox/surroundings.ts — so a step asks the same questions of both and cannot
  * tell which answered.
  */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2InstanceConnectClient } from '@aws-sdk/client-ec2-instance-connect';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DnsConfig, MigrationConfig } from '../config/schema.js';
 import type { ConnectionSpec } from '../db/types.js';
+import type { HostKeyPins } from '../tunnel/host-key.js';
+import type { TunnelLoss } from '../tunnel/tunnel-keeper.js';
 import { publicDns, systemNames } from './public-dns.js';
+import { internetTunnelNetwork } from './tunnel-network.js';
 import { rdsTargetDatabase } from './target-database.js';
 
 /** Where an HTTP request is sent instead of where its URL's host resolves. */
@@ -50,6 +55,13 @@ export interface PublicDns {
 export interface TargetFacts {
   provisionOutputs: Readonly<Record<string, unknown>>;
   secretsManager: () => Promise<SecretsManagerClient>;
+  /** For the bastion tunnel: the instance's state and address, and SendSSHPublicKey. */
+  ec2: () => Promise<EC2Client>;
+  instanceConnect: () => Promise<EC2InstanceConnectClient>;
+  /** The bastion host keys pinned in state. */
+  hostKeys: HostKeyPins;
+  now: () => Date;
+  notify: (message: string) => void;
 }
 
 export interface TargetDatabase {
@@ -57,8 +69,10 @@ export interface TargetDatabase {
   readonly unavailable?: string;
   /** The schema every table lands in when the target holds them all in one (else their own). */
   readonly standInSchema?: string;
-  /** How to connect to the target's `database`. */
+  /** How to connect to the target's `database` (opening the step's tunnel when the route is the bastion). */
   connection(database: string, facts: TargetFacts): Promise<ConnectionSpec>;
+  /** Closes the step's tunnel, if one is open; says whether it had dropped before. */
+  release(): Promise<TunnelLoss | undefined>;
 }
 
 export interface Surroundings {
@@ -88,6 +102,6 @@ export function awsSurroundings(config: MigrationConfig): Surroundings {
     newTarget: configuredNewTarget(config.dns),
     throughDns: () => ({}),
     publicDns,
-    targetDatabase: rdsTargetDatabase(config),
+    targetDatabase: rdsTargetDatabase(config, internetTunnelNetwork),
   };
 }

@@ -1,6 +1,7 @@
 import type { CommandHandler } from './spec.js';
 import { createStepContext } from '../engine/context.js';
 import { withSession } from '../engine/session.js';
+import { releasingTarget } from '../engine/target-release.js';
 import { runStepCommand } from './step-command.js';
 
 /**
@@ -18,7 +19,7 @@ const verify: CommandHandler = async (args) => {
         import('../ui/verify-view.js'),
       ]);
       const ctx = createStepContext(session, 'verify');
-      const { report, paths } = await runVerification(ctx, verifyOptionsOf(ctx));
+      const { report, paths } = await releasingTarget(ctx.surroundings, 'verify', runVerification(ctx, verifyOptionsOf(ctx)));
       await (await import('../steps/verify/data.js')).consumeDataCheckpoint(ctx);
       io.result(report, () => `${renderVerifySummary(report)}\n\nReports: ${paths.md}, .json and .html`);
       code = report.verdict === 'verified' ? 0 : 1;

@@ -127,9 +127,15 @@ const targetSchema = z
       .optional()
       .meta({ description: 'Neither passwordEnv nor secretArn: RDS generates the password into Secrets Manager' }),
     connectVia: z
-      .strictObject({ host: hostField(), port: int(1, 65535, 'a number') })
+      .union(
+        [z.literal('bastion'), z.literal('direct'), z.strictObject({ host: hostField(), port: int(1, 65535, 'a number') })],
+        says('expected bastion, direct, or {host, port} of your own SSH tunnel / VPN'),
+      )
       .optional()
-      .meta({ description: "SSH tunnel / VPN address for verify's connections to the private RDS instance" }),
+      .meta({
+        description:
+          "How promigrate reaches the private RDS instance (schema phases, cutover positions, verify): bastion = an SSH tunnel through the bastion it built, keyed by EC2 Instance Connect (the default with network.bastion); direct = the instance's own address (a VPN or Direct Connect into the VPC); {host, port} = your own tunnel",
+      }),
   })
   .superRefine((v, ctx) => {
     if (v.passwordEnv && v.secretArn) ctx.addIssue({ code: 'custom', message: BOTH_PASSWORDS, path: ['secretArn'] });
@@ -281,6 +287,9 @@ const sandboxSchema = z.strictObject({
   targetPasswordEnv: envVarField()
     .optional()
     .meta({ description: "Environment variable holding targetUrl's password (default: target.passwordEnv; none: no password)" }),
+  operatorAddress: text('expected an IPv4 address such as 203.0.113.7', /^(\d{1,3}\.){3}\d{1,3}$/)
+    .optional()
+    .meta({ description: "This machine's public address as the simulated AWS sees it (SSH to the bastion is allowed or not by its security group); default: network.adminCidr's address" }),
   appAddress: text('expected host:port of the local web server standing in for the new target, e.g. 127.0.0.1:8080', /^[^\s:]+:\d{1,5}$/)
     .optional()
     .meta({ description: 'Where dns.newTarget answers in the sandbox: smoke tests of the new target connect here (with the production Host header)' }),
@@ -306,6 +315,13 @@ export const migrationConfigSchema = z
         code: 'custom',
         path: ['target', 'engine'],
         message: `${engine} cannot receive a ${v.source.engine} source (DMS copies within the MySQL/MariaDB or PostgreSQL family)`,
+      });
+    }
+    if (v.target.connectVia === 'bastion' && !v.network.bastion) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'connectVia'],
+        message: 'is bastion, but network.bastion is false: set network.bastion: true (and network.adminCidr) so provision builds one, or give the {host, port} of your own tunnel',
       });
     }
     const sandboxUrl = v.sandbox.targetUrl ? parseDbUrl(v.sandbox.targetUrl) : undefined;

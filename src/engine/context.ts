@@ -105,6 +105,15 @@ export function createStepContext(env: RunEnvironment, stepId: StepId): StepCont
       });
     },
     idempotencyToken: (key) => idempotencyToken(store.data.lineage, key),
+    hostKeys: {
+      get: (instanceId) => store.data.hostKeys?.[instanceId],
+      pin: async (instanceId, pin) => {
+        if (env.effects.planMode) return;
+        await store.update((draft) => {
+          (draft.hostKeys ??= {})[instanceId] = pin;
+        });
+      },
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { errorName } from '../aws/errors.js';
 import type { StateFile, StepStatus } from '../state/types.js';
 import { createStepContext, type RunEnvironment } from './context.js';
 import { dependencyGraph } from './registry.js';
+import { releasingTarget } from './target-release.js';
 import type { PlannedChange, Step, StepContext } from './step.js';
 
 export interface StepReport {
@@ -71,7 +72,7 @@ function showDocument(document: unknown): string {
 }
 
 async function planStep(ctx: StepContext, step: Step): Promise<StepReport> {
-  const changes = await step.plan(ctx);
+  const changes = await step.plan(ctx).finally(() => ctx.surroundings.targetDatabase.release());
   ctx.io.notify({ level: 'info', code: 'engine.plan.step', message: `${step.id}: ${step.title}` });
   for (const change of changes) {
     ctx.io.notify({
@@ -114,7 +115,7 @@ async function applyStep(env: RunEnvironment, ctx: StepContext, step: Step): Pro
   try {
     // Ctrl-C while the status was being saved: do not start the step at all.
     env.signal.throwIfAborted();
-    const outputs = await abortable(step.apply(ctx), env.signal);
+    const outputs = await abortable(releasingTarget(env.aws.surroundings, step.id, step.apply(ctx)), env.signal);
     await store.update((draft) => {
       const entry = draft.steps[step.id]!;
       Object.assign(entry.outputs, outputs);

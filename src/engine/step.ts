@@ -5,6 +5,7 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import type { Surroundings } from '../aws/surroundings.js';
+import type { HostKeyPins } from '../tunnel/host-key.js';
 import type { Clock } from '../clock.js';
 import type { MigrationConfig } from '../config/schema.js';
 import type { ResourceRecord, StateFile, StepState } from '../state/types.js';
@@ -90,6 +91,8 @@ export interface StepContext {
   audit(entry: AuditEntryInput): Promise<void>;
   /** A stable idempotency token for `key`, derived from the state's lineage. */
   idempotencyToken(key: string): string;
+  /** The bastion host keys pinned in state (pinning is not saved under --dry-run). */
+  readonly hostKeys: HostKeyPins;
 }
 
 export interface Step {

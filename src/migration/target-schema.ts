@@ -17,6 +17,7 @@ import type { ConnectionSpec, Inventory } from '../db/types.js';
 import { ExitCode, PromigrateError, errorMessage } from '../errors.js';
 import type { PlannedChange, StepContext } from '../engine/step.js';
 import { buildTableMappings } from './table-mappings.js';
+import { targetFacts } from '../engine/target-facts.js';
 
 /**
  * Test-only: `1` leaves every schema phase out, as a run without promigrate's DDL would be
@@ -81,7 +82,7 @@ export async function sides(ctx: StepContext, inventory: Inventory): Promise<Sid
   const password = await resolvePassword(config.source, 'source', () => ctx.aws.secretsManager);
   const source = sourceConnectionSpec(config.source, config.source.databases[0]!, password);
   const target = (database: string) =>
-    ctx.surroundings.targetDatabase.connection(database, { provisionOutputs: ctx.outputsOf('provision'), secretsManager: () => ctx.aws.secretsManager });
+    ctx.surroundings.targetDatabase.connection(database, targetFacts(ctx));
   const standIn = ctx.surroundings.targetDatabase.standInSchema;
   const selection: SchemaSelection = {
     tables: buildTableMappings(config, inventory).selected,

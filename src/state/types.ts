@@ -51,6 +51,8 @@ export interface StateFile {
   resources: Record<string, ResourceRecord>;
   /** Finding ids the operator accepted with --accept-risk. */
   acceptedRisks: string[];
+  /** SSH host keys of the bastion, pinned on first connection, by instance id (absent until one is). */
+  hostKeys?: Record<string, { fingerprint: string; algorithm: string; pinnedAt: string }>;
 }
 
 export function emptyStepState(): StepState {

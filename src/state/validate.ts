@@ -64,6 +64,12 @@ export function findStateProblem(doc: unknown): string | undefined {
     const risks = doc.acceptedRisks;
     if (!Array.isArray(risks)) fail('acceptedRisks', 'a list', risks);
     risks.forEach((r, i) => typeof r !== 'string' && fail(`acceptedRisks[${i}]`, 'a string', r));
+    if (doc.hostKeys !== undefined) {
+      for (const [id, pin] of Object.entries(obj(doc, 'hostKeys', ''))) {
+        if (!isObject(pin)) fail(`hostKeys.${id}`, 'an object', pin);
+        for (const key of ['fingerprint', 'algorithm', 'pinnedAt']) str(pin, key, `hostKeys.${id}.`);
+      }
+    }
     return undefined;
   } catch (err) {
     if (err instanceof Problem) return err.message;

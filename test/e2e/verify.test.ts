@@ -1,8 +1,13 @@
 /**
  * `promigrate verify` end to end after a real sync and cutover in the sandbox: a MariaDB
  * source and a real target database (sandbox.targetUrl), a local web server as the new tier.
+ * The config has a bastion and no target.connectVia, so every connection promigrate makes
+ * to the target (sync's schema phases, cutover's positions, verify) goes through an SSH
+ * tunnel to the sandbox bastion's SSH server, keyed by EC2 Instance Connect; the failures
+ * of that tunnel are tested at the end.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,6 +18,7 @@ import { collect, runCli, spawnCli, type CliResult } from '../helpers/cli.js';
 import { adminConnection } from '../helpers/db/mariadb.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 import { waitForJson } from '../helpers/wait-for-file.js';
+import { changeWorld } from '../helpers/sandbox-world.js';
 
 const mariadb = inject('mariadb');
 const SRC_PASSWORD = `Pw-${randomBytes(8).toString('hex')}`;
@@ -22,7 +28,7 @@ let admin: Connection;
 let app: Server;
 let base: string;
 
-const config = (targetDb: string) => `project:
+const config = (targetDb: string, sandboxExtra = '') => `project:
   name: ${PROJECT}
 aws:
   mode: sandbox
@@ -37,9 +43,13 @@ source:
 target:
   engine: mariadb
   passwordEnv: TGT_PW
+network:
+  bastion: true
+  adminCidr: 203.0.113.7/32
 sandbox:
   targetUrl: mysql://${mariadb.adminUser}@127.0.0.1:${mariadb.port}/${targetDb}
   appAddress: 127.0.0.1:${(app.address() as AddressInfo).port}
+${sandboxExtra}
 verify:
   url: http://www.example.com/
   bodyMatch: Shop
@@ -51,18 +61,52 @@ dns:
   newTarget: 198.51.100.7
 `;
 
-const cli = (cwd: string, args: string[]): Promise<CliResult> =>
-  runCli(args, { cwd, env: { SRC_PW: SRC_PASSWORD, TGT_PW: mariadb.adminPassword, PROMIGRATE_SANDBOX_SEED: '3' } });
+const cli = (cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
+  runCli(args, { cwd, env: { SRC_PW: SRC_PASSWORD, TGT_PW: mariadb.adminPassword, PROMIGRATE_SANDBOX_SEED: '3', ...env } });
+
+interface SshLogEntry {
+  event: string;
+  instance: string;
+  to?: string;
+  reason?: string;
+}
+const sshLog = (cwd: string): SshLogEntry[] =>
+  readFileSync(join(cwd, '.promigrate/sandbox-ssh.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SshLogEntry);
+
+/** The loopback ports the run's tunnels listened on, from its own notice. */
+const tunnelPorts = (out: string): number[] => [...out.matchAll(/SSH tunnel 127\.0\.0\.1:(\d+) → bastion/g)].map((m) => Number(m[1]));
+
+const listening = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    sock.once('connect', () => (sock.destroy(), resolve(true)));
+    sock.once('error', () => resolve(false));
+  });
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** One sentence on stderr, exit code as asked, no stack trace. */
+function expectOneSentence(r: CliResult, code: number, pattern: RegExp): void {
+  expect(r.code, r.stdout + r.stderr).toBe(code);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+}
 
 let copies = 0;
 /** The migrated workspace with its own copy of the target database. */
-async function workspace(): Promise<{ cwd: string; db: string }> {
+async function workspace(sandboxExtra = ''): Promise<{ cwd: string; db: string }> {
   const db = `verify_tgt_${++copies}`;
   await admin.query(`DROP DATABASE IF EXISTS ${db}; CREATE DATABASE ${db}`);
   for (const t of ['orders', 'members', 'board']) await admin.query(`CREATE TABLE ${db}.${t} LIKE verify_tgt_0.${t}; INSERT INTO ${db}.${t} SELECT * FROM verify_tgt_0.${t}`);
   const cwd = tempDir();
   cpSync(base, cwd, { recursive: true });
-  writeFileSync(join(cwd, 'promigrate.yaml'), config(db));
+  writeFileSync(join(cwd, 'promigrate.yaml'), config(db, sandboxExtra));
   return { cwd, db };
 }
 
@@ -119,7 +163,27 @@ describe('promigrate verify (sandbox, after cutover)', () => {
       expect(text).not.toContain(SRC_PASSWORD);
       expect(text).not.toContain(mariadb.adminPassword);
     }
-    expect(JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8')).steps.verify).toMatchObject({ status: 'done', outputs: { verdict: 'verified' } });
+    const state = JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8'));
+    expect(state.steps.verify).toMatchObject({ status: 'done', outputs: { verdict: 'verified' } });
+
+    // Through the tunnel: the RDS endpoint is private (nothing maps it to the real database),
+    // each step that reached the target pushed a key and the bastion's SSH server took it.
+    const rds = state.steps.provision.outputs.resources['db.instance'];
+    expect(rds.address).toMatch(/\.rds\.amazonaws\.com$/);
+    const bastion = state.steps.provision.outputs.resources['bastion.instance'].id as string;
+    const audit = readFileSync(join(cwd, '.promigrate/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const pushes = audit.filter((e) => e.operation === 'ec2-instance-connect:SendSSHPublicKey');
+    expect(new Set(pushes.map((e) => e.step))).toEqual(new Set(['sync', 'cutover', 'verify']));
+    expect(pushes.every((e) => e.params.InstanceId === bastion && e.params.InstanceOSUser === 'ec2-user' && /^ssh-ed25519 /.test(e.params.SSHPublicKey))).toBe(true);
+    const log = sshLog(cwd);
+    expect(log.filter((e) => e.event === 'auth')).toHaveLength(pushes.length);
+    expect(log.filter((e) => e.event === 'forward').length).toBeGreaterThanOrEqual(pushes.length);
+    expect(log.filter((e) => e.event === 'forward').every((e) => e.instance === bastion && e.to === `${rds.address}:${rds.port}`)).toBe(true);
+    expect(state.hostKeys[bastion].fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    expect(out).toMatch(/SSH tunnel 127\.0\.0\.1:\d+ → bastion i-[0-9a-f]+ \(ec2-user@[\d.]+, key pushed with EC2 Instance Connect\) → .+\.rds\.amazonaws\.com:3306/);
+    for (const port of tunnelPorts(out)) expect(await listening(port)).toBe(false);
+    // The ephemeral key lived in memory only: no private key anywhere in the workspace or state.
+    for (const file of filesUnder(cwd)) expect(readFileSync(file, 'latin1'), file).not.toMatch(/PRIVATE KEY|ssh-ed25519 [A-Za-z0-9+/=]+ promigrate-ephemeral[\s\S]*openssh-key-v1/);
   });
 
   it('a changed and a deleted target row: exit 1, the keys named in the report', async () => {
@@ -141,7 +205,12 @@ describe('promigrate verify (sandbox, after cutover)', () => {
     const done = collect(child);
     await waitForJson(state, (s) => (s.steps?.verify?.checkpoints?.data?.tables?.['verify_src.orders']?.chunks ?? 0) >= 10);
     child.kill('SIGKILL');
-    expect((await done).signal).toBe('SIGKILL');
+    const killed = await done;
+    expect(killed.signal).toBe('SIGKILL');
+    // The tunnel lived in the killed process: its listener went with it.
+    const ports = tunnelPorts(killed.stdout + killed.stderr);
+    expect(ports).toHaveLength(1);
+    expect(await listening(ports[0]!)).toBe(false);
     const saved = JSON.parse(readFileSync(state, 'utf8')).steps.verify.checkpoints.data.tables['verify_src.orders'];
     expect(saved.chunks).toBeGreaterThanOrEqual(10);
 
@@ -151,5 +220,76 @@ describe('promigrate verify (sandbox, after cutover)', () => {
     expect(report.data.resumedTables).toBe(1);
     expect(report.data.tables[0]).toMatchObject({ status: 'equal', resumed: true, rows: { source: ROWS, target: ROWS } });
     expect(resumed.stdout).toContain('resumed 1 table(s) from a checkpoint');
+    expect(tunnelPorts(resumed.stdout + resumed.stderr)).toHaveLength(1);
+    for (const port of tunnelPorts(resumed.stdout + resumed.stderr)) expect(await listening(port)).toBe(false);
+  });
+});
+
+describe('the tunnel through the bastion: failures, each one sentence with its fix', () => {
+  const VERIFY = ['verify', '--data-only', '--tables', 'verify_src.orders'];
+  const bastionOf = (cwd: string): string =>
+    JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8')).steps.provision.outputs.resources['bastion.instance'].id;
+
+  it('the bastion was terminated: exit 2, provision builds a new one', async () => {
+    const { cwd } = await workspace();
+    const id = bastionOf(cwd);
+    await changeWorld(join(cwd, '.promigrate'), (sandbox) => {
+      const ec2 = sandbox.context().slice<{ instances: Record<string, { terminatedAt?: number }> }>('ec2', () => ({ instances: {} }));
+      ec2.instances[id]!.terminatedAt = sandbox.clock.now() - 3_600_000;
+    });
+    const r = await cli(cwd, VERIFY);
+    expectOneSentence(r, 2, new RegExp(`The bastion ${id} is terminated, so the private RDS instance cannot be reached through it\\.[\\s\\S]*promigrate provision`));
+  });
+
+  it('its security group has no SSH from this machine\'s address: exit 2, names the address AWS sees and network.adminCidr', async () => {
+    const { cwd } = await workspace('  operatorAddress: 198.51.100.44');
+    const r = await cli(cwd, VERIFY);
+    expectOneSentence(r, 2, /Cannot reach the bastion i-[0-9a-f]+ at [\d.]+:22 \(timed out\): its security group sg-[0-9a-f]+ allows SSH only from network\.adminCidr 203\.0\.113\.7\/32, and AWS sees this machine as 198\.51\.100\.44\.[\s\S]*Set network\.adminCidr to 198\.51\.100\.44\/32 and run `promigrate provision`/);
+    expect(sshLog(cwd).at(-1)).toMatchObject({ event: 'dial-dropped', reason: 'no security group rule allows TCP 22 from this address' });
+  });
+
+  it('the key was rejected (an image without the EC2 Instance Connect agent): exit 2', async () => {
+    const { cwd } = await workspace();
+    const id = bastionOf(cwd);
+    await changeWorld(join(cwd, '.promigrate'), async (sandbox) => {
+      const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
+      const { createAwsClients } = await import('../../src/aws/clients.js');
+      const aws = createAwsClients({ region: 'us-east-1', dryRun: true, sandbox });
+      const images = (await (await aws.ec2).send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-minimal-*-x86_64'] }] }))).Images!;
+      aws.destroy();
+      const ec2 = sandbox.context().slice<{ instances: Record<string, { imageId: string }> }>('ec2', () => ({ instances: {} }));
+      ec2.instances[id]!.imageId = images[0]!.ImageId!;
+    });
+    const r = await cli(cwd, VERIFY);
+    expectOneSentence(r, 2, new RegExp(`The bastion ${id} refused the SSH key pushed with EC2 Instance Connect for ec2-user: its image ami-[0-9a-f]+ does not run the EC2 Instance Connect agent`));
+    expect(sshLog(cwd).at(-1)).toMatchObject({ event: 'auth-rejected', instance: id });
+  });
+
+  it('a changed host key stops the run; trusting the new fingerprint explicitly pins it', async () => {
+    const { cwd } = await workspace();
+    const id = bastionOf(cwd);
+    const statePath = join(cwd, '.promigrate/state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8'));
+    const real = state.hostKeys[id].fingerprint as string;
+    state.hostKeys[id].fingerprint = 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    writeFileSync(statePath, JSON.stringify(state));
+    const r = await cli(cwd, VERIFY);
+    expectOneSentence(r, 2, new RegExp(`The bastion ${id} presented the SSH host key ${real.replace(/[+/]/g, '\\$&')}, not SHA256:A{43} pinned in state`));
+    const trusted = await cli(cwd, VERIFY, { PROMIGRATE_TRUST_HOST_KEY: real });
+    expect(trusted.code, trusted.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(statePath, 'utf8')).hostKeys[id].fingerprint).toBe(real);
+  });
+
+  it('the tunnel drops mid-verify: exit 1 naming it; the next run resumes from the last chunk', async () => {
+    const { cwd } = await workspace();
+    const r = await cli(cwd, VERIFY, { PROMIGRATE_SANDBOX_SSH_DROP_AFTER_BYTES: '8000' });
+    expectOneSentence(r, 1, /error: the SSH tunnel through the bastion i-[0-9a-f]+ dropped mid-step \(the SSH connection to the bastion closed\): Comparing [\s\S]*it continues from the last finished chunk/);
+    expect(sshLog(cwd).some((e) => e.event === 'dropped')).toBe(true);
+    const saved = JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8')).steps.verify.checkpoints.data.tables['verify_src.orders'];
+    expect(saved.chunks).toBeGreaterThan(0);
+    const resumed = await cli(cwd, VERIFY);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(cwd, '.promigrate/reports/verify.json'), 'utf8'));
+    expect(report.data.tables[0]).toMatchObject({ status: 'equal', resumed: true, rows: { source: ROWS, target: ROWS } });
   });
 });

@@ -55,3 +55,16 @@ export async function countWorld(stateDir: string, project: string, region = 'us
     aws.destroy();
   }
 }
+
+/**
+ * Opens a persisted world for a test to change what the simulated AWS holds (as an operator
+ * or AWS itself would: an instance terminated, an image swapped), then saves it.
+ */
+export async function changeWorld(stateDir: string, change: (sandbox: Awaited<ReturnType<typeof openSandbox>>) => void | Promise<void>, region = 'us-east-1'): Promise<void> {
+  const sandbox = await openSandbox({ worldPath: join(stateDir, 'sandbox.json'), region, faults: {} });
+  try {
+    await change(sandbox);
+  } finally {
+    await sandbox.close();
+  }
+}

@@ -55,9 +55,11 @@ export const THROTTLING_ERRORS: Record<ServiceName, { name: string; httpStatusCo
   secretsmanager: { name: 'ThrottlingException', httpStatusCode: 400, message: 'Rate exceeded' },
   cloudwatch: { name: 'Throttling', httpStatusCode: 400, message: 'Rate exceeded' },
   iam: { name: 'Throttling', httpStatusCode: 400, message: 'Rate exceeded' },
+  // EC2 Instance Connect API reference, Errors: ThrottlingException, HTTP 400.
+  'ec2-instance-connect': { name: 'ThrottlingException', httpStatusCode: 400, message: 'The requests were made too frequently and have been throttled.' },
 };
 
-const SERVICES: readonly ServiceName[] = ['ec2', 'rds', 'dms', 'route53', 'sts', 'secretsmanager', 'iam'];
+const SERVICES: readonly ServiceName[] = ['ec2', 'rds', 'dms', 'route53', 'sts', 'secretsmanager', 'iam', 'ec2-instance-connect'];
 
 /** Reads PROMIGRATE_SANDBOX_*; a malformed value is a usage error naming the variable. */
 export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): FaultConfig {

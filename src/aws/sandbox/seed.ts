@@ -1,3 +1,4 @@
+import { targetRoute } from '../../tunnel/target-route.js';
 import type { MigrationConfig } from '../../config/schema.js';
 import { seedHostedZone } from './services/route53.js';
 import type { SimContext, SimHooks } from './types.js';
@@ -36,7 +37,9 @@ export function seedOperatorAccount(ctx: SimContext, config: MigrationConfig): v
 /** `sandbox.targetUrl`: the simulated RDS endpoint reports this real local database's address. */
 export function targetMappingHooks(config: MigrationConfig): SimHooks {
   const url = config.sandbox?.targetUrl;
-  if (!url) return {};
+  // Through the bastion the RDS endpoint stays private (its simulated name): only the
+  // sandbox bastion's SSH server leads from it to the real database.
+  if (!url || targetRoute(config).kind === 'bastion') return {};
   const parsed = new URL(url);
   const port = Number(parsed.port) || (parsed.protocol.startsWith('postgres') ? 5432 : 3306);
   const address = parsed.hostname.replace(/^\[|\]$/g, '');

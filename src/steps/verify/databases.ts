@@ -12,6 +12,7 @@ import { UsageError } from '../../errors.js';
 import type { StepContext } from '../../engine/step.js';
 import { readAssessReport } from '../../reports/assess.js';
 import { buildTableMappings } from '../../migration/table-mappings.js';
+import { targetFacts } from '../../engine/target-facts.js';
 
 export async function sourceSpec(ctx: StepContext, database: string): Promise<ConnectionSpec> {
   const password = await resolvePassword(ctx.config.source, 'source', () => ctx.aws.secretsManager);
@@ -24,7 +25,7 @@ export function targetUnavailable(ctx: StepContext): string | undefined {
 }
 
 export function targetSpec(ctx: StepContext, database: string): Promise<ConnectionSpec> {
-  return ctx.surroundings.targetDatabase.connection(database, { provisionOutputs: ctx.outputsOf('provision'), secretsManager: () => ctx.aws.secretsManager });
+  return ctx.surroundings.targetDatabase.connection(database, targetFacts(ctx));
 }
 
 /** The tables sync replicates, optionally narrowed by `--tables` (schema.table, % wildcards). */

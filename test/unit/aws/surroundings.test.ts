@@ -11,7 +11,15 @@ target: { engine: ${opts.engine ?? 'mysql'}, passwordEnv: TGT_PW }
 dns: { hostedZone: example.com, record: www.example.com, newTarget: "${opts.newTarget ?? 'alias:shop-alb.example.com.'}" }
 ${extra}`, 'c.yaml', 'yaml');
 
-const noSecrets = { secretsManager: () => Promise.reject(new Error('no Secrets Manager in this test')) };
+const noAws = () => Promise.reject(new Error('no AWS in this test'));
+const noSecrets = {
+  secretsManager: noAws,
+  ec2: noAws,
+  instanceConnect: noAws,
+  hostKeys: { get: () => undefined, pin: async () => undefined },
+  now: () => new Date(0),
+  notify: () => undefined,
+};
 const unavailable = (x: object): string | undefined => ('unavailable' in x ? (x as { unavailable: string }).unavailable : undefined);
 
 describe('the AWS surroundings', () => {

@@ -1,7 +1,7 @@
 /**
  * The IAM policy against the code: every AWS command promigrate's steps send
- * (`new XxxCommand(` or an SDK paginator, in src/steps, src/aws minus the sandbox, and
- * src/db) must be allowed by the policy, so adding a call without its permission fails here.
+ * (`new XxxCommand(` or an SDK paginator, in src/steps, src/aws minus the sandbox, src/db
+ * and src/tunnel) must be allowed by the policy, so adding a call without its permission fails here.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -10,7 +10,7 @@ import { iamPolicyFor, POLICY_TABLE, type IamPolicy } from '../../../src/aws/iam
 import { testConfig } from '../provision/harness.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
-const SCANNED = ['src/steps', 'src/aws', 'src/db'];
+const SCANNED = ['src/steps', 'src/aws', 'src/db', 'src/tunnel'];
 const EXCLUDED = ['src/aws/sandbox'];
 
 /** SDK package → IAM service prefix. */
@@ -23,6 +23,7 @@ const PREFIX: Record<string, string> = {
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
   '@aws-sdk/client-iam': 'iam',
+  '@aws-sdk/client-ec2-instance-connect': 'ec2-instance-connect',
 };
 
 async function sourceFiles(dir: string): Promise<string[]> {

@@ -199,7 +199,7 @@ export function crashAfter(clients: AwsClients, n: number): AwsClients {
         };
       },
     });
-  const lazy = <K extends 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager' | 'cloudwatch' | 'iam'>(key: K) =>
+  const lazy = <K extends 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager' | 'cloudwatch' | 'iam' | 'instanceConnect'>(key: K) =>
     clients[key].then((c) => wrap(c)) as AwsClients[K];
   return {
     region: clients.region,
@@ -208,6 +208,7 @@ export function crashAfter(clients: AwsClients, n: number): AwsClients {
     get dms() { return lazy('dms'); },
     get route53() { return lazy('route53'); },
     get sts() { return lazy('sts'); },
+    get instanceConnect() { return lazy('instanceConnect'); },
     get secretsManager() { return lazy('secretsManager'); },
     get cloudwatch() { return lazy('cloudwatch'); },
     get iam() { return lazy('iam'); },

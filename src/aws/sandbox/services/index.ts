@@ -4,6 +4,7 @@ import { cloudWatchSimulator } from './cloudwatch.js';
 import { dmsSimulator } from './dms.js';
 import { ec2Simulator } from './ec2.js';
 import { iamSimulator } from './iam.js';
+import { instanceConnectSimulator } from './instance-connect.js';
 import { rdsSimulator } from './rds.js';
 import { route53Simulator } from './route53.js';
 import { secretsManagerSimulator } from './secretsmanager.js';
@@ -18,4 +19,5 @@ export const simulators: Record<ServiceName, ServiceSimulator> = {
   secretsmanager: secretsManagerSimulator,
   cloudwatch: cloudWatchSimulator,
   iam: iamSimulator,
+  'ec2-instance-connect': instanceConnectSimulator,
 };

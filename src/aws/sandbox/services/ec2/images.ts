@@ -94,6 +94,11 @@ function imageOut(ctx: SimContext, e: CatalogueEntry): Image {
   };
 }
 
+/** The catalogued image's name (undefined for an id the catalogue does not hold). */
+export function imageNameOf(ctx: SimContext, imageId: string): string | undefined {
+  return CATALOGUE.map((e) => imageOut(ctx, e)).find((i) => i.ImageId === imageId)?.Name;
+}
+
 const fields: FilterFields<Image> = {
   'image-id': (i) => i.ImageId,
   name: (i) => i.Name,
