@@ -22,6 +22,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { containsCidr } from 'cidr-tools';
 import ssh2, { type Connection } from 'ssh2';
+import { shipsInstanceConnect } from '../bastion-image.js';
 import type { Sandbox } from './index.js';
 import { ec2State, instanceState } from './services/ec2/store.js';
 import { imageNameOf } from './services/ec2/images.js';
@@ -42,8 +43,6 @@ export interface SandboxBastionOptions {
   logPath: string;
 }
 
-/** Images that ship the EC2 Instance Connect agent. */
-const HAS_AGENT = (name: string | undefined): boolean => name !== undefined && !name.includes('-minimal-') && /^(al2023-ami-|amzn2-ami-)/.test(name);
 
 function hostKeyFor(seed: number, instanceId: string): string {
   // An ECDSA P-256 key from a deterministic scalar (ssh2 parses SEC1 PEM; not PKCS#8 Ed25519).
@@ -117,7 +116,7 @@ export class SandboxBastions {
   private acceptsKey(instanceId: string, user: string, algo: string, data: Buffer): boolean {
     const ctx = this.ctx;
     const instance = ec2State(ctx).instances[instanceId];
-    if (!instance || !HAS_AGENT(imageNameOf(ctx, instance.imageId))) return false;
+    if (!instance || !shipsInstanceConnect(imageNameOf(ctx, instance.imageId))) return false;
     const offered = Buffer.from(`${algo} ${data.toString('base64')}`);
     return validKeys(ctx, instanceId).some((p) => {
       const pushed = Buffer.from(p.key);

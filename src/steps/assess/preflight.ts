@@ -2,7 +2,8 @@
  * AWS pre-flight: read-only calls that find, before anything is created, what would make
  * provision or cutover fail — wrong credentials, a region without enough AZs, a full VPC
  * or Elastic IP quota, a missing hosted zone or record, an engine version or instance
- * class the region does not offer, the IAM roles DMS needs (iam-checks.ts).
+ * class the region does not offer, the IAM roles DMS needs (iam-checks.ts), a bastion image
+ * without EC2 Instance Connect (bastion-checks.ts).
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeAccountAttributesCommand, DescribeAddressesCommand, DescribeAvailabilityZonesCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
@@ -12,6 +13,7 @@ import type { MigrationConfig } from '../../config/schema.js';
 import { UsageError, describeFailure, isAwsServiceError } from '../../errors.js';
 import { findHostedZone, recordSetsOf } from '../../aws/route53-zone.js';
 import type { Finding } from './finding.js';
+import { checkBastionImage } from './bastion-checks.js';
 import { checkIamRoles } from './iam-checks.js';
 
 /** AWS's default VPCs-per-region quota; the Service Quotas API would give the account's own. */
@@ -89,6 +91,7 @@ export async function awsPreflight(aws: AwsClients, config: MigrationConfig): Pr
   await checkEngineOffered(aws, config, add);
   if (config.dns) await checkDns(aws, config, result, add);
   await checkIamRoles(aws, config, result.account, add);
+  await checkBastionImage(aws, config, add);
   return result;
 }
 

@@ -2,10 +2,10 @@
  * The optional bastion (network.bastion): one Amazon Linux 2023 instance in public subnet 0
  * with `sg.bastion`, IMDSv2 only, an encrypted root volume, and a public address asked for
  * on its network interface (the subnets never map public IPs by default). No key pair:
- * Amazon Linux 2023 ships EC2 Instance Connect.
+ * the standard Amazon Linux 2023 image ships EC2 Instance Connect (aws/bastion-image.ts),
+ * through which promigrate's tunnel pushes a key per run (tunnel/bastion-tunnel.ts).
  */
 import {
-  DescribeImagesCommand,
   DescribeInstancesCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
@@ -14,6 +14,7 @@ import {
   type Instance,
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
+import { BASTION_AMI_NAME, latestBastionImage } from '../../aws/bastion-image.js';
 import { tagSpecifications } from '../../aws/tags.js';
 import { waitFor } from '../../aws/wait.js';
 import type { MigrationConfig } from '../../config/schema.js';
@@ -27,36 +28,10 @@ import type { FoundResource, ResourceTask, TaskContext } from '../../engine/reso
 
 export const BASTION_KEY = 'bastion.instance';
 export const BASTION_INSTANCE_TYPE: _InstanceType = 't3.micro';
-/** `al2023-ami-2023.…-kernel-6.1-x86_64`; unlike `al2023-ami-*-x86_64` it excludes the minimal image. */
-export const BASTION_AMI_NAME = 'al2023-ami-2023.*-x86_64';
-
 const NOT_TERMINATED = ['pending', 'running', 'stopping', 'stopped'];
 
 export function bastionTasks(config: MigrationConfig): ResourceTask[] {
   return config.network.bastion ? [bastionTask()] : [];
-}
-
-/** The newest available Amazon-owned AL2023 x86_64 image. */
-export async function latestBastionImage(ec2: EC2Client, region: string): Promise<Image> {
-  const out = await ec2.send(
-    new DescribeImagesCommand({
-      Owners: ['amazon'],
-      Filters: [
-        { Name: 'name', Values: [BASTION_AMI_NAME] },
-        { Name: 'architecture', Values: ['x86_64'] },
-        { Name: 'state', Values: ['available'] },
-        { Name: 'root-device-type', Values: ['ebs'] },
-        { Name: 'virtualization-type', Values: ['hvm'] },
-      ],
-    }),
-  );
-  const newest = [...(out.Images ?? [])].sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''))[0];
-  if (!newest) {
-    throw new UsageError(`no Amazon Linux 2023 x86_64 image (${BASTION_AMI_NAME}, owner amazon) is available in ${region}`, {
-      hint: 'Choose another aws.region, or set network.bastion to false.',
-    });
-  }
-  return newest;
 }
 
 /**

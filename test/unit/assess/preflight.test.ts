@@ -41,6 +41,16 @@ describe('AWS pre-flight against the sandbox', () => {
     expect(r.findings.find((f) => f.id === 'aws.engine-version')?.evidence).toContain('mysql 8.0');
   });
 
+  it('with a bastion: the image provision will launch is the standard AL2023 one, which ships EC2 Instance Connect', async () => {
+    const none = await preflight(config());
+    expect(none.findings.find((f) => f.id === 'aws.bastion-image')).toBeUndefined();
+    const r = await preflight(config((c) => (c.network = { ...c.network, bastion: true, adminCidr: '203.0.113.7/32' })));
+    const image = r.findings.find((f) => f.id === 'aws.bastion-image')!;
+    // The sandbox's catalogue holds a newer minimal image, which lacks the agent: not chosen.
+    expect(image).toMatchObject({ severity: 'info', title: 'Bastion image ships EC2 Instance Connect' });
+    expect(image.evidence).toMatch(/^al2023-ami-2023\.6\.20250107\.0-kernel-6\.1-x86_64 \(ami-[0-9a-f]{17}, Amazon\): the standard Amazon Linux 2023 image/);
+  });
+
   it('a missing hosted zone is a blocker naming the zone', async () => {
     const r = await preflight(config(), false);
     const zone = r.findings.find((f) => f.id === 'aws.hosted-zone')!;
