@@ -17,7 +17,7 @@ import type { ConnectionSpec, Inventory } from '../db/types.js';
 import { ExitCode, PromigrateError, errorMessage } from '../errors.js';
 import type { PlannedChange, StepContext } from '../engine/step.js';
 import { buildTableMappings } from './table-mappings.js';
-import { targetFacts } from '../engine/target-facts.js';
+import { targetFacts, targetTunnelPlan } from '../engine/target-facts.js';
 
 /**
  * Test-only: `1` leaves every schema phase out, as a run without promigrate's DDL would be
@@ -142,7 +142,7 @@ export async function planSchemaPhase(ctx: StepContext, inventory: Inventory | u
     return [{ action: 'check', target: `schema.${phase}`, description: `schema phase ${phase} ${when}: the source cannot be read now (${errorMessage(err)}); its statements are read when it runs` }];
   }
   const done = new Set(ctx.getCheckpoint<PhaseCheckpoint>(checkpointName(phase))?.done ?? []);
-  const changes: PlannedChange[] = [{
+  const changes: PlannedChange[] = [...(found.statements.length ? targetTunnelPlan(ctx) : []), {
     action: found.statements.length ? 'call' : 'noop',
     target: `schema.${phase}`,
     description: `schema phase ${phase} ${when}: ${found.statements.length} statement(s) on the target, each only if its object is missing`,

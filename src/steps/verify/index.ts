@@ -17,6 +17,7 @@ import { checkHttp } from './http.js';
 import { verdictOf } from './report.js';
 import { VERIFY_REPORT_VERSION, verifyReportPaths, type VerifyReport } from '../../reports/verify.js';
 import { VERIFY } from '../catalog.js';
+import { targetTunnelPlan } from '../../engine/target-facts.js';
 
 
 export class NotVerifiedError extends PromigrateError {
@@ -110,6 +111,7 @@ export const verifyStep: Step = {
       changes.push({ action: 'check', target: 'data', description: 'compare every table sync replicates (listed once assess has run) between source and target, read-only on both' });
     } else {
       const tables = tablesToCompare(ctx, opts.tables);
+      changes.push(...targetTunnelPlan(ctx));
       changes.push({ action: 'check', target: 'schema', description: 'compare the schema: per table columns, indexes and constraints; views, routines, triggers, events; every sequence/AUTO_INCREMENT above the MAX of its column' });
       changes.push({ action: 'check', target: 'data', description: `compare ${tables.length} table(s) between source and target with chunked server-side checksums (chunks from 10 000 rows growing to about 0.5 s each, at most ${ctx.config.verify.chunkRows.toLocaleString('en-US')} rows; read-only on both)`, details: { tables: tables.map((t) => `${t.schema}.${t.table}`) } });
     }
