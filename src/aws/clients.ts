@@ -22,6 +22,11 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EC2InstanceConnectClient } from '@aws-sdk/client-ec2-instance-connect';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { ACMClient } from '@aws-sdk/client-acm';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Route53Client } from '@aws-sdk/client-route-53';
@@ -62,11 +67,17 @@ export interface AwsClients {
   readonly iam: Promise<IAMClient>;
   /** SendSSHPublicKey: the run's ephemeral key for the SSH tunnel through the bastion. */
   readonly instanceConnect: Promise<EC2InstanceConnectClient>;
+  /** The app tier (`app:`): load balancer, Auto Scaling group, certificate, alarm topic, AMI parameter. */
+  readonly elbv2: Promise<ElasticLoadBalancingV2Client>;
+  readonly autoscaling: Promise<AutoScalingClient>;
+  readonly acm: Promise<ACMClient>;
+  readonly sns: Promise<SNSClient>;
+  readonly ssm: Promise<SSMClient>;
   /** Closes the HTTP connections of every client created so far. */
   destroy(): void;
 }
 
-type ServiceKey = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager' | 'cloudwatch' | 'iam' | 'instanceConnect';
+type ServiceKey = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager' | 'cloudwatch' | 'iam' | 'instanceConnect' | 'elbv2' | 'autoscaling' | 'acm' | 'sns' | 'ssm';
 type ClientCtor = new (config: Record<string, unknown>) => SdkClientLike & { destroy(): void };
 
 const LOADERS: Record<ServiceKey, () => Promise<ClientCtor>> = {
@@ -80,6 +91,11 @@ const LOADERS: Record<ServiceKey, () => Promise<ClientCtor>> = {
   cloudwatch: async () => (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient as unknown as ClientCtor,
   iam: async () => (await import('@aws-sdk/client-iam')).IAMClient as unknown as ClientCtor,
   instanceConnect: async () => (await import('@aws-sdk/client-ec2-instance-connect')).EC2InstanceConnectClient as unknown as ClientCtor,
+  elbv2: async () => (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client as unknown as ClientCtor,
+  autoscaling: async () => (await import('@aws-sdk/client-auto-scaling')).AutoScalingClient as unknown as ClientCtor,
+  acm: async () => (await import('@aws-sdk/client-acm')).ACMClient as unknown as ClientCtor,
+  sns: async () => (await import('@aws-sdk/client-sns')).SNSClient as unknown as ClientCtor,
+  ssm: async () => (await import('@aws-sdk/client-ssm')).SSMClient as unknown as ClientCtor,
 };
 
 /** Fixed, obviously fake credentials: a sandboxed client never looks up the credential chain. */
@@ -140,6 +156,21 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     },
     get instanceConnect() {
       return get('instanceConnect');
+    },
+    get elbv2() {
+      return get('elbv2');
+    },
+    get autoscaling() {
+      return get('autoscaling');
+    },
+    get acm() {
+      return get('acm');
+    },
+    get sns() {
+      return get('sns');
+    },
+    get ssm() {
+      return get('ssm');
     },
     destroy() {
       for (const client of created.values()) client.then((c) => c.destroy(), () => undefined);

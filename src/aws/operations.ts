@@ -4,7 +4,9 @@
  * The dry-run guard, the audit hook and the sandbox all classify calls with these.
  */
 
-export type AwsServiceName = 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsmanager' | 'cloudwatch' | 'iam' | 'ec2-instance-connect';
+export type AwsServiceName =
+  | 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsmanager' | 'cloudwatch' | 'iam' | 'ec2-instance-connect'
+  | 'elbv2' | 'autoscaling' | 'acm' | 'sns' | 'ssm';
 
 /** The parts of an SDK v3 client the client factory, its guards and the sandbox use. */
 export interface SdkClientLike {
@@ -31,6 +33,11 @@ const SERVICE_IDS: Record<string, AwsServiceName> = {
   CloudWatch: 'cloudwatch',
   IAM: 'iam',
   'EC2 Instance Connect': 'ec2-instance-connect',
+  'Elastic Load Balancing v2': 'elbv2',
+  'Auto Scaling': 'autoscaling',
+  ACM: 'acm',
+  SNS: 'sns',
+  SSM: 'ssm',
 };
 
 export function serviceOfClient(client: SdkClientLike): AwsServiceName {

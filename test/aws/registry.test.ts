@@ -11,7 +11,7 @@ import { simulators } from '../../src/aws/sandbox/services/index.js';
 // errors in each protocol, hooks).
 describe('the default simulator registry', () => {
   it('has every service', () => {
-    expect(Object.keys(simulators).sort()).toEqual(['cloudwatch', 'dms', 'ec2', 'ec2-instance-connect', 'iam', 'rds', 'route53', 'secretsmanager', 'sts']);
+    expect(Object.keys(simulators).sort()).toEqual(['acm', 'autoscaling', 'cloudwatch', 'dms', 'ec2', 'ec2-instance-connect', 'elbv2', 'iam', 'rds', 'route53', 'secretsmanager', 'sns', 'ssm', 'sts']);
   });
 
   it('answers CloudWatch (awsJson 1.0) through the real client, errors included', async () => {

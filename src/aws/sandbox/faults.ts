@@ -57,9 +57,15 @@ export const THROTTLING_ERRORS: Record<ServiceName, { name: string; httpStatusCo
   iam: { name: 'Throttling', httpStatusCode: 400, message: 'Rate exceeded' },
   // EC2 Instance Connect API reference, Errors: ThrottlingException, HTTP 400.
   'ec2-instance-connect': { name: 'ThrottlingException', httpStatusCode: 400, message: 'The requests were made too frequently and have been throttled.' },
+  // The query APIs (ELBv2, Auto Scaling, SNS) throttle as `Throttling`; ACM and SSM (JSON) as ThrottlingException.
+  elbv2: { name: 'Throttling', httpStatusCode: 400, message: 'Rate exceeded' },
+  autoscaling: { name: 'Throttling', httpStatusCode: 400, message: 'Rate exceeded' },
+  sns: { name: 'Throttling', httpStatusCode: 400, message: 'Rate exceeded' },
+  acm: { name: 'ThrottlingException', httpStatusCode: 400, message: 'Rate exceeded' },
+  ssm: { name: 'ThrottlingException', httpStatusCode: 400, message: 'Rate exceeded' },
 };
 
-const SERVICES: readonly ServiceName[] = ['ec2', 'rds', 'dms', 'route53', 'sts', 'secretsmanager', 'iam', 'ec2-instance-connect'];
+const SERVICES: readonly ServiceName[] = ['ec2', 'rds', 'dms', 'route53', 'sts', 'secretsmanager', 'iam', 'ec2-instance-connect', 'elbv2', 'autoscaling', 'acm', 'sns', 'ssm'];
 
 /** Reads PROMIGRATE_SANDBOX_*; a malformed value is a usage error naming the variable. */
 export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): FaultConfig {

@@ -24,6 +24,11 @@ const PREFIX: Record<string, string> = {
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
   '@aws-sdk/client-iam': 'iam',
   '@aws-sdk/client-ec2-instance-connect': 'ec2-instance-connect',
+  '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  '@aws-sdk/client-auto-scaling': 'autoscaling',
+  '@aws-sdk/client-acm': 'acm',
+  '@aws-sdk/client-sns': 'sns',
+  '@aws-sdk/client-ssm': 'ssm',
 };
 
 async function sourceFiles(dir: string): Promise<string[]> {

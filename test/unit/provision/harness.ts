@@ -199,7 +199,7 @@ export function crashAfter(clients: AwsClients, n: number): AwsClients {
         };
       },
     });
-  const lazy = <K extends 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager' | 'cloudwatch' | 'iam' | 'instanceConnect'>(key: K) =>
+  const lazy = <K extends 'ec2' | 'rds' | 'dms' | 'route53' | 'sts' | 'secretsManager' | 'cloudwatch' | 'iam' | 'instanceConnect' | 'elbv2' | 'autoscaling' | 'acm' | 'sns' | 'ssm'>(key: K) =>
     clients[key].then((c) => wrap(c)) as AwsClients[K];
   return {
     region: clients.region,
@@ -209,6 +209,11 @@ export function crashAfter(clients: AwsClients, n: number): AwsClients {
     get route53() { return lazy('route53'); },
     get sts() { return lazy('sts'); },
     get instanceConnect() { return lazy('instanceConnect'); },
+    get elbv2() { return lazy('elbv2'); },
+    get autoscaling() { return lazy('autoscaling'); },
+    get acm() { return lazy('acm'); },
+    get sns() { return lazy('sns'); },
+    get ssm() { return lazy('ssm'); },
     get secretsManager() { return lazy('secretsManager'); },
     get cloudwatch() { return lazy('cloudwatch'); },
     get iam() { return lazy('iam'); },

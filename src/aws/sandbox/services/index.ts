@@ -5,6 +5,11 @@ import { dmsSimulator } from './dms.js';
 import { ec2Simulator } from './ec2.js';
 import { iamSimulator } from './iam.js';
 import { instanceConnectSimulator } from './instance-connect.js';
+import { acmSimulator } from './acm.js';
+import { autoScalingSimulator } from './autoscaling.js';
+import { elbv2Simulator } from './elbv2.js';
+import { snsSimulator } from './sns.js';
+import { ssmSimulator } from './ssm.js';
 import { rdsSimulator } from './rds.js';
 import { route53Simulator } from './route53.js';
 import { secretsManagerSimulator } from './secretsmanager.js';
@@ -20,4 +25,9 @@ export const simulators: Record<ServiceName, ServiceSimulator> = {
   cloudwatch: cloudWatchSimulator,
   iam: iamSimulator,
   'ec2-instance-connect': instanceConnectSimulator,
+  elbv2: elbv2Simulator,
+  autoscaling: autoScalingSimulator,
+  acm: acmSimulator,
+  sns: snsSimulator,
+  ssm: ssmSimulator,
 };

@@ -1,0 +1,4 @@
+/** Elastic Load Balancing v2: no operation simulated yet — every call fails with UnsupportedOperation (app tier, issue 18). */
+import type { ServiceSimulator } from '../types.js';
+
+export const elbv2Simulator: ServiceSimulator = {};

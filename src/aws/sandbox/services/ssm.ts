@@ -1,0 +1,4 @@
+/** SSM: no operation simulated yet — every call fails with UnsupportedOperation (app tier, issue 18). */
+import type { ServiceSimulator } from '../types.js';
+
+export const ssmSimulator: ServiceSimulator = {};
