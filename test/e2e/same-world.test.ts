@@ -14,6 +14,7 @@ import { createAwsClients } from '../../src/aws/clients.js';
 import { openSandbox } from '../../src/aws/sandbox/index.js';
 import { describeProjectWorld, type ProjectWorld } from '../helpers/aws-world.js';
 import { runCli } from '../helpers/cli.js';
+import { crashMatrix } from '../helpers/crash-matrix.js';
 import { adminConnection } from '../helpers/db/mariadb.js';
 import { MOTO_CREDENTIALS, MOTO_MISSING, motoAvailable, seedOperatorZone, startMoto, type Moto } from '../helpers/moto.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
@@ -143,10 +144,13 @@ function comparable(world: ProjectWorld): Record<string, unknown> {
 }
 
 describe.skipIf(!runs && process.env.CI !== 'true')('same config, same world: the sandbox and moto', { timeout: 240_000 }, () => {
-  it.concurrent.each([
+  // Each comparison provisions twice and starts its own moto (~45 s of CPU): `npm test` draws
+  // one of them from the run's seed, `npm run test:crash` (and so .ci/run) runs both.
+  const configs = crashMatrix('same-world', [[
     ['the default config', 'world-default', DEFAULT_SHAPE],
     ['Multi-AZ + read replica + bastion + a NAT gateway per AZ', 'world-large', LARGE_SHAPE],
-  ] as const)('%s: provision leaves the same resources', async (_name, project, shape) => {
+  ] as const], [1]);
+  it.concurrent.each(configs.points)(`%s: provision leaves the same resources (${configs.label})`, async (_name, project, shape) => {
     const moto = await startMoto({ region: REGION });
     motos.push(moto);
     await seedOperatorZone(moto, { zone: 'example.com', record: 'www.example.com', address: '198.51.100.10', ttl: 300 });
