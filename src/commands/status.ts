@@ -28,7 +28,12 @@ const status: CommandHandler = async ({ globals, io }) => {
   const verifiedAt = typeof verify?.outputs?.verifiedAt === 'string' ? Date.parse(verify.outputs.verifiedAt) : undefined;
   // Data moves on while CDC runs: a verification is evidence for a day, not for ever.
   const stale = verify?.status === 'done' && verifiedAt !== undefined && Date.now() - verifiedAt > STALE_AFTER_MS;
-  const document = { project: state.project, lineage: state.lineage, serial: state.serial, steps, resources, ...(verify?.status === 'done' ? { verificationStale: stale } : {}) };
+  const hostKeys = Object.entries(state.hostKeys ?? {}).map(([instanceId, pin]) => ({ instanceId, ...pin }));
+  const document = {
+    project: state.project, lineage: state.lineage, serial: state.serial, steps, resources,
+    ...(hostKeys.length ? { hostKeys } : {}),
+    ...(verify?.status === 'done' ? { verificationStale: stale } : {}),
+  };
 
   io.result(document, () => {
     const lines = [`Project ${state.project} (state serial ${state.serial}, updated ${shortTime(state.updatedAt)})`, ''];
@@ -43,6 +48,9 @@ const status: CommandHandler = async ({ globals, io }) => {
     if (stale) lines.push('', `The last verification (${shortTime(verify!.outputs.verifiedAt as string)}) is more than 24 h old: run \`promigrate verify\` again before relying on it.`);
     if (resources.length > 0) {
       lines.push('', renderTable(['RESOURCE', 'TYPE', 'ID'], resources.map((r) => [r.key, r.type, r.id])));
+    }
+    if (hostKeys.length > 0) {
+      lines.push('', renderTable(['BASTION', 'PINNED HOST KEY', 'SINCE'], hostKeys.map((k) => [k.instanceId, `${k.fingerprint} (${k.algorithm})`, shortTime(k.pinnedAt)])));
     }
     return lines.join('\n');
   });

@@ -180,6 +180,8 @@ describe('promigrate verify (sandbox, after cutover)', () => {
     expect(log.filter((e) => e.event === 'forward').length).toBeGreaterThanOrEqual(pushes.length);
     expect(log.filter((e) => e.event === 'forward').every((e) => e.instance === bastion && e.to === `${rds.address}:${rds.port}`)).toBe(true);
     expect(state.hostKeys[bastion].fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    const status = await cli(cwd, ['status', '--json']);
+    expect(JSON.parse(status.stdout).hostKeys).toEqual([{ instanceId: bastion, ...state.hostKeys[bastion] }]);
     expect(out).toMatch(/SSH tunnel 127\.0\.0\.1:\d+ → bastion i-[0-9a-f]+ \(ec2-user@[\d.]+, key pushed with EC2 Instance Connect\) → .+\.rds\.amazonaws\.com:3306/);
     for (const port of tunnelPorts(out)) expect(await listening(port)).toBe(false);
     // The ephemeral key lived in memory only: no private key (PEM, or OpenSSH's openssh-key-v1
