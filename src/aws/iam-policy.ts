@@ -22,6 +22,7 @@
  * itself (promigrate does not create that role: see README).
  */
 import { TAG_PROJECT } from './tags.js';
+import { elbName } from '../steps/provision/app-names.js';
 import { BASTION_OS_USER, targetRoute } from '../tunnel/target-route.js';
 import { DMS_SERVICE_ROLES, managedPolicyArn } from './dms/service-roles.js';
 import type { MigrationConfig } from '../config/schema.js';
@@ -72,6 +73,8 @@ const ownProject = (s: PolicyScope): Condition => ({ StringEquals: { [`aws:Resou
 const managed = (c: MigrationConfig) => c.target.manageMasterUserPassword;
 const dns = (c: MigrationConfig) => c.dns !== undefined;
 const newVpc = (c: MigrationConfig) => !c.network.vpcId;
+const hasApp = (c: MigrationConfig) => c.app !== undefined;
+const elb = (s: PolicyScope, resource: string) => `arn:${s.partition}:elasticloadbalancing:${s.region}:${s.account}:${resource}`;
 /** The DMS service roles, by exact name at path `/` (a `dms-*` pattern would match roles that are not DMS's). */
 const dmsServiceRoles = (s: PolicyScope) => DMS_SERVICE_ROLES.map((r) => `arn:${s.partition}:iam::${s.account}:role/${r.name}`);
 const dmsReadsSecret = (c: MigrationConfig) => Boolean(c.dms.secretsAccessRoleArn && c.source.secretArn);
@@ -192,7 +195,54 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
   },
   { sid: 'VerifyTableStatistics', step: 'verify', actions: ['dms:DescribeTableStatistics'], resources: (s) => [dms(s, 'task')], why: 'DMS task ARNs carry random ids' },
 
+  // ---- provision: the web tier (app:) ----
+  {
+    sid: 'AppRead', step: 'provision', resources: ANY, when: hasApp,
+    actions: ['acm:ListCertificates', 'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribePolicies', 'cloudwatch:DescribeAlarms', 'ec2:DescribeLaunchTemplates', 'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'],
+    why: NO_RESOURCE_LEVEL,
+  },
+  {
+    sid: 'AppLoadBalancer', step: 'provision', when: hasApp,
+    actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:CreateListener', 'elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'],
+    resources: (s) => [elb(s, `loadbalancer/app/${elbName(s.project, 'alb')}/*`), elb(s, `targetgroup/${elbName(s.project, 'app')}/*`), elb(s, `listener/app/${elbName(s.project, 'alb')}/*/*`)],
+    why: 'promigrate’s own load balancer and target group names; tagging on create needs AddTags',
+  },
+  {
+    sid: 'AppCertificate', step: 'provision', when: hasApp,
+    actions: ['acm:AddTagsToCertificate', 'acm:DescribeCertificate', 'acm:ListTagsForCertificate', 'acm:RequestCertificate'],
+    resources: (s) => [`arn:${s.partition}:acm:${s.region}:${s.account}:certificate/*`],
+    why: 'certificate ids are random; the ownership check reads the tags',
+  },
+  {
+    sid: 'AppCertificateValidation', step: 'provision', actions: ['route53:ChangeResourceRecordSets', 'route53:GetChange', 'route53:ListHostedZonesByName', 'route53:GetHostedZone'],
+    resources: (s) => [zone(s), `arn:${s.partition}:route53:::change/*`, '*'], when: (c) => Boolean(c.app?.https),
+    why: 'the ACM validation CNAMEs in the configured zone (ListHostedZonesByName has no resource-level permissions)',
+  },
+  {
+    sid: 'AppInstances', step: 'provision', when: hasApp,
+    actions: ['autoscaling:CreateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags', 'autoscaling:PutScalingPolicy', 'autoscaling:UpdateAutoScalingGroup', 'ec2:CreateLaunchTemplate', 'ec2:CreateTags', 'ec2:RunInstances'],
+    resources: ANY, condition: (s) => ({ StringEquals: { 'aws:RequestedRegion': s.region } }),
+    why: 'a group launches its instances with the caller’s permission to use the launch template (RunInstances); Auto Scaling and launch templates are found by promigrate’s names and tags',
+  },
+  {
+    sid: 'AppAutoScalingServiceLinkedRole', step: 'provision', actions: ['iam:CreateServiceLinkedRole'], when: hasApp,
+    resources: (s) => [`arn:${s.partition}:iam::${s.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`],
+    condition: () => ({ StringLike: { 'iam:AWSServiceName': 'autoscaling.amazonaws.com' } }),
+    why: 'an account’s first Auto Scaling group creates it (Amazon EC2 Auto Scaling user guide, "Service-linked roles")',
+  },
+  {
+    sid: 'AppAmiParameter', step: 'provision', actions: ['ssm:GetParameter'], when: (c) => Boolean(c.app && !c.app.amiId),
+    resources: (s) => [`arn:${s.partition}:ssm:${s.region}::parameter/aws/service/ami-amazon-linux-latest/*`],
+    why: 'the public parameter of the latest Amazon Linux 2023 image',
+  },
+  {
+    sid: 'AppAlarms', step: 'provision', when: hasApp,
+    actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource', 'sns:CreateTopic', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource', 'sns:Subscribe', 'sns:TagResource'],
+    resources: (s) => [`arn:${s.partition}:cloudwatch:${s.region}:${s.account}:alarm:promigrate-${s.project}-*`, `arn:${s.partition}:sns:${s.region}:${s.account}:promigrate-${s.project}-alarms`],
+    why: 'promigrate’s own alarm and topic names',
+  },
   // ---- destroy ----
+
   {
     sid: 'DestroyRds', step: 'destroy', actions: ['rds:CreateDBSnapshot', 'rds:DeleteDBInstance', 'rds:DeleteDBParameterGroup', 'rds:DeleteDBSubnetGroup', 'rds:ModifyDBInstance'],
     resources: (s) => [...dbInstances(s), ...dbGroups(s), finalSnapshots(s)],
@@ -217,6 +267,11 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
     sid: 'DestroyNetworkLinks', step: 'destroy', resources: ANY,
     actions: ['ec2:DeleteRoute', 'ec2:DetachInternetGateway', 'ec2:DisassociateRouteTable', 'ec2:ReleaseAddress'],
     why: 'these also touch resources promigrate may not have tagged (an adopted VPC, an association id, an Elastic IP); pinned to the region',
+  },  {
+    sid: 'DestroyApp', step: 'destroy',
+    actions: ['acm:DeleteCertificate', 'autoscaling:DeleteAutoScalingGroup', 'autoscaling:UpdateAutoScalingGroup', 'cloudwatch:DeleteAlarms', 'ec2:DeleteLaunchTemplate', 'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:DeleteTargetGroup', 'sns:DeleteTopic'],
+    resources: ANY, condition: (s) => ({ StringEquals: { 'aws:RequestedRegion': s.region } }),
+    why: 'each call names one resource of this project, found by its name and checked by its promigrate:project tag first',
   },
 ];
 

@@ -3,6 +3,7 @@ import { applyGraph, planGraph } from '../../engine/resources/graph.js';
 import { taskContext } from '../../engine/resources/context.js';
 import { graphHooks } from '../../engine/resources/record.js';
 import type { FoundResource, ResourceTask } from '../../engine/resources/task.js';
+import { APP_KEYS } from './app-names.js';
 import { provisionTasks } from './tasks.js';
 import { PROVISION } from '../catalog.js';
 
@@ -10,7 +11,7 @@ function tasksFor(ctx: StepContext): ResourceTask[] {
   return provisionTasks(ctx.config).filter((task) => task.enabled?.(ctx.config) ?? true);
 }
 
-/** The landing zone: network, security groups, optional bastion, RDS, DMS infrastructure. */
+/** The landing zone: network, security groups, optional bastion, RDS, DMS infrastructure, and the web tier with app:. */
 export const provisionStep: Step = {
   ...PROVISION,
 
@@ -32,11 +33,14 @@ export const provisionStep: Step = {
     const done = await applyGraph(tasks.filter((task) => !roles.includes(task)), t, hooks);
     const db = done.get('db.instance')?.outputs ?? {};
     const dms = done.get('dms.instance');
+    const lb = done.get(APP_KEYS.loadBalancer)?.outputs;
     return {
       rdsEndpoint: db.address,
       rdsPort: db.port,
       dmsInstanceArn: dms?.arn,
       vpcId: done.get('network.vpc')?.id,
+      // The web tier's entry point: cutover's alias target (dns.newTarget: alias:<dnsName>).
+      ...(lb ? { appLoadBalancer: { dnsName: lb.dnsName, canonicalHostedZoneId: lb.canonicalHostedZoneId } } : {}),
     };
   },
 

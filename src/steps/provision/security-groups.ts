@@ -1,7 +1,10 @@
 /**
  * Least-privilege security groups:
  * - `sg.app`: the web tier; the database trusts it. Created with no ingress and the default
- *   egress; after that its rules are the web tier's business (never added, never pruned).
+ *   egress; without `app:` its rules are the web tier's business (never added, never pruned);
+ *   with `app:` its ingress is the app port from `sg.alb` only (LB → web → DB).
+ * - `sg.alb` (with `app:`): the load balancer; 80 (and 443 with HTTPS) from app.allowedCidrs,
+ *   egress only to `sg.app` on the app port (that rule is `sg.app`'s: it needs both ids).
  * - `sg.dms`: no ingress; egress only to the source database (host/32 when it is an IP) on
  *   its port, and to `sg.db` on the engine port — plus HTTPS when DMS reads the source's
  *   password from Secrets Manager itself (source.secretArn with dms.secretsAccessRoleArn):
@@ -33,7 +36,7 @@ import { VPC_KEY, vpcIdOf } from './network-plan.js';
 import { allTraffic, plannedRuleCalls, reconcileRules, revokeRules, rulesReferencing, type RuleScope, type RuleSpec } from './security-rules.js';
 import type { FoundResource, ResourceTask, TaskContext } from '../../engine/resources/task.js';
 
-export const SG_KEYS = { app: 'sg.app', dms: 'sg.dms', db: 'sg.db', bastion: 'sg.bastion' } as const;
+export const SG_KEYS = { app: 'sg.app', dms: 'sg.dms', db: 'sg.db', bastion: 'sg.bastion', alb: 'sg.alb' } as const;
 type Role = keyof typeof SG_KEYS;
 
 interface GroupSpec {
@@ -77,10 +80,25 @@ function specs(config: MigrationConfig): GroupSpec[] {
     {
       role: 'app',
       description: `promigrate ${project}: web tier, may reach the target database`,
-      dependsOn: [VPC_KEY],
+      dependsOn: [VPC_KEY, ...(config.app ? [SG_KEYS.alb] : [])],
       revokesDefaultEgress: false,
-      // The web tier's group: its rules are the operator's (load balancer ingress, egress policy).
-      rules: () => ({ scopes: [], desired: [] }),
+      // Without app:, the web tier's group: its rules are the operator's (load balancer
+      // ingress, egress policy). With app:, its ingress is promigrate's: the app port from the
+      // load balancer's group only; its egress stays the default (updates, the site's source).
+      rules: (t, self) =>
+        t.config.app
+          ? {
+              // The load balancer → web egress needs both ids, so it is this group's too.
+              scopes: [
+                { groupId: self, egress: false, peers: 'any' },
+                { groupId: t.id(SG_KEYS.alb), egress: true, peers: 'group' },
+              ],
+              desired: [
+                { groupId: self, egress: false, protocol: 'tcp', port: t.config.app.port, peerGroupId: t.id(SG_KEYS.alb), description: 'from the load balancer' },
+                { groupId: t.id(SG_KEYS.alb), egress: true, protocol: 'tcp', port: t.config.app.port, peerGroupId: self, description: 'to the web tier' },
+              ],
+            }
+          : { scopes: [], desired: [] },
     },
     {
       role: 'dms',
@@ -131,6 +149,25 @@ function specs(config: MigrationConfig): GroupSpec[] {
       },
     },
   ];
+  if (config.app) {
+    const app = config.app;
+    out.unshift({
+      role: 'alb',
+      description: `promigrate ${project}: load balancer, HTTP${app.https ? '/HTTPS' : ''} from ${app.allowedCidrs.join(', ')}`,
+      dependsOn: [VPC_KEY],
+      revokesDefaultEgress: true,
+      rules: (_t, self) => ({
+        scopes: [
+          { groupId: self, egress: false, peers: 'any' },
+          { groupId: self, egress: true, peers: 'cidr' },
+        ],
+        desired: app.allowedCidrs.flatMap((cidr) => [
+          { groupId: self, egress: false, protocol: 'tcp' as const, port: 80, cidr, description: app.https ? 'HTTP (redirected to HTTPS)' : 'HTTP' },
+          ...(app.https ? [{ groupId: self, egress: false, protocol: 'tcp' as const, port: 443, cidr, description: 'HTTPS' }] : []),
+        ]),
+      }),
+    });
+  }
   if (bastion) {
     out.push({
       role: 'bastion',
@@ -173,6 +210,7 @@ function groupTask(spec: GroupSpec): ResourceTask {
     title: `security group ${spec.role}`,
     dependsOn: spec.dependsOn,
     ...(spec.role === 'bastion' ? { enabled: (config: MigrationConfig) => config.network.bastion } : {}),
+    ...(spec.role === 'alb' ? { enabled: (config: MigrationConfig) => config.app !== undefined } : {}),
 
     async find(t) {
       spec.validate?.(t.config);

@@ -1,4 +1,8 @@
 import type { MigrationConfig } from '../../config/schema.js';
+import { appAlarmTasks } from './app-alarms.js';
+import { appCertificateTasks } from './app-certificate.js';
+import { appInstanceTasks } from './app-instances.js';
+import { appLoadBalancerTasks } from './app-load-balancer.js';
 import { bastionTasks } from './bastion.js';
 import { databaseTasks } from './database.js';
 import { dmsTasks } from './dms.js';
@@ -19,5 +23,10 @@ export function provisionTasks(config: MigrationConfig): ResourceTask[] {
     ...bastionTasks(config),
     ...databaseTasks(config),
     ...dmsTasks(config),
+    // The web tier (app:): certificate, load balancer, instances, alarms.
+    ...appCertificateTasks(config),
+    ...appLoadBalancerTasks(config),
+    ...appInstanceTasks(config),
+    ...appAlarmTasks(config),
   ];
 }

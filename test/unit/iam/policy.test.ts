@@ -83,6 +83,7 @@ const everything = () =>
     target: { readReplica: true, passwordEnv: 'TARGET_PW' },
     network: { bastion: true, adminCidr: '203.0.113.7/32', natGateways: 'per-az' },
     dns: { hostedZone: 'example.com', record: 'www.example.com' },
+    app: {},
   });
 
 describe('iamPolicyFor', () => {
@@ -167,6 +168,20 @@ describe('iamPolicyFor', () => {
     expect(lean).not.toContain('SyncPassSecretsRole');
     expect(lean).not.toContain('AssessSecretsAccessRole');
     expect(lean).toContain('ProvisionDmsRoles');
+  });
+
+  it('the web tier (app:): its actions only with app:, scoped to promigrate\'s names', () => {
+    const lean = allowed(iamPolicyFor(testConfig()));
+    for (const action of ['elasticloadbalancing:CreateLoadBalancer', 'acm:RequestCertificate', 'autoscaling:CreateAutoScalingGroup', 'sns:CreateTopic', 'cloudwatch:PutMetricAlarm', 'ssm:GetParameter']) expect(lean.has(action), action).toBe(false);
+    const policy = iamPolicyFor(everything(), { accountId: '123456789012' });
+    const by = (sid: string) => policy.Statement.find((x) => x.Sid === sid)!;
+    expect(by('AppLoadBalancer').Resource).toEqual([
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shop-alb/*',
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-app/*',
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop-alb/*/*',
+    ]);
+    expect(by('AppAlarms').Resource).toContain('arn:aws:sns:us-east-1:123456789012:promigrate-shop-alarms');
+    expect(by('AppAmiParameter').Resource).toBe('arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/*');
   });
 
   it('follows the config: no bastion, NAT, replica, DNS or secrets → none of their actions', () => {
