@@ -72,9 +72,10 @@ function launchTemplateData(t: TaskContext, image: string) {
     SecurityGroupIds: [t.id(SG_KEYS.app)],
     UserData: renderUserData(a, t.step.configPath).base64,
     BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3' as const, VolumeSize: 8, DeleteOnTermination: true } }],
+    // The group's instances are its, not state's: tagged under their own key, never swept one by one.
     TagSpecifications: [
-      ...tagSpecifications('instance', t.tags(APP_KEYS.autoScalingGroup, `${t.project}-app`)),
-      ...tagSpecifications('volume', t.tags(APP_KEYS.autoScalingGroup, `${t.project}-app`)),
+      ...tagSpecifications('instance', t.tags(`${APP_KEYS.autoScalingGroup}.instance`, `${t.project}-app`)),
+      ...tagSpecifications('volume', t.tags(`${APP_KEYS.autoScalingGroup}.instance`, `${t.project}-app`)),
     ],
   };
 }
