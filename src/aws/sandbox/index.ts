@@ -45,6 +45,9 @@ export const DEFAULT_DURATIONS: SimDurations = {
   route53Propagation: 45_000,
   ec2InstanceStart: 40_000,
   natGatewayCreate: 2 * MINUTE,
+  acmResourceRecord: 5_000,
+  acmDnsValidation: 3 * MINUTE,
+  cloudwatchAlarmEvaluation: MINUTE,
 };
 
 /** The world's time is saved when the clock has moved this far since the last save. */

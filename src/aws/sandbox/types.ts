@@ -42,6 +42,12 @@ export interface SimDurations {
   route53Propagation: number;
   ec2InstanceStart: number;
   natGatewayCreate: number;
+  /** ACM: from RequestCertificate until DescribeCertificate shows each domain's DNS validation ResourceRecord. */
+  acmResourceRecord: number;
+  /** ACM: from the validation CNAME answering in public DNS (its Route 53 change INSYNC) until the domain is validated. */
+  acmDnsValidation: number;
+  /** CloudWatch: from PutMetricAlarm until the alarm's first evaluation (alarms are evaluated every minute). */
+  cloudwatchAlarmEvaluation: number;
 }
 
 /** What a hook is told about a DMS endpoint. */
