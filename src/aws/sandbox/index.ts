@@ -45,6 +45,8 @@ export const DEFAULT_DURATIONS: SimDurations = {
   route53Propagation: 45_000,
   ec2InstanceStart: 40_000,
   natGatewayCreate: 2 * MINUTE,
+  // An ALB is typically active about three minutes after CreateLoadBalancer.
+  elbProvision: 3 * MINUTE,
 };
 
 /** The world's time is saved when the clock has moved this far since the last save. */

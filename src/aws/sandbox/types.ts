@@ -42,6 +42,8 @@ export interface SimDurations {
   route53Propagation: number;
   ec2InstanceStart: number;
   natGatewayCreate: number;
+  /** An Application Load Balancer goes `provisioning` → `active` after this long. */
+  elbProvision: number;
 }
 
 /** What a hook is told about a DMS endpoint. */
@@ -105,6 +107,12 @@ export interface SimHooks {
     username: string;
     dbInstanceIdentifier: string;
   }): void;
+  /**
+   * The ACM status of a certificate (e.g. `ISSUED`, `PENDING_VALIDATION`) for an HTTPS
+   * listener; undefined → ACM has no such certificate. Hook absent → the ELBv2 simulator
+   * accepts any well-formed ACM certificate ARN of the load balancer's account and region.
+   */
+  certificateStatus?(certificateArn: string): string | undefined;
 }
 
 export type OperationHandler = (input: any, ctx: SimContext) => unknown;

@@ -25,6 +25,7 @@ export const TEST_DURATIONS: SimDurations = {
   route53Propagation: 45_000,
   ec2InstanceStart: 40_000,
   natGatewayCreate: 2 * MINUTE,
+  elbProvision: 3 * MINUTE,
 };
 
 export interface TestSim {
