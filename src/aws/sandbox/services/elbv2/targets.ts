@@ -45,12 +45,19 @@ function deregister(ctx: SimContext, s: ElbSlice, tg: TargetGroupRec, id: string
   const now = ctx.now();
   const inUse = listenersForwardingTo(s, tg.arn).length > 0;
   const until = inUse ? now + deregistrationDelayMs(tg) : now;
+  let gone = now;
   tg.targets = tg.targets.flatMap((t) => {
-    if (t.id !== id || t.port !== port || t.deregisteredAt !== undefined) return [t];
+    if (t.id !== id || t.port !== port) return [t];
+    if (t.deregisteredAt !== undefined) {
+      gone = Math.max(gone, t.drainUntil ?? now);
+      return [t];
+    }
+    // A registration still to come (Auto Scaling registers running instances) or an unused group: gone at once.
     if (t.registeredAt > now || until === now) return [];
+    gone = Math.max(gone, until);
     return [{ ...t, deregisteredAt: now, drainUntil: until }];
   });
-  return until;
+  return gone;
 }
 
 export const targetOperations: ServiceSimulator = {
