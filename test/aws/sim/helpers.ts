@@ -28,6 +28,7 @@ export const TEST_DURATIONS: SimDurations = {
   acmResourceRecord: 5_000,
   acmDnsValidation: 3 * MINUTE,
   cloudwatchAlarmEvaluation: MINUTE,
+  elbProvision: 3 * MINUTE,
 };
 
 export interface TestSim {
