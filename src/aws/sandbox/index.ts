@@ -16,6 +16,7 @@ import { attachSimulator, requestIdGenerator, type SimulatorHost } from './middl
 import { ClockRetryStrategy } from './retry.js';
 import { findSubnet } from './services/ec2.js';
 import { putManagedSecret } from './services/secretsmanager.js';
+import { certificateStatus, markCertificateInUse } from './services/acm.js';
 import type { ServiceName, ServiceSimulator, SimContext, SimDurations, SimHooks } from './types.js';
 import { World } from './world.js';
 
@@ -45,6 +46,11 @@ export const DEFAULT_DURATIONS: SimDurations = {
   route53Propagation: 45_000,
   ec2InstanceStart: 40_000,
   natGatewayCreate: 2 * MINUTE,
+  acmResourceRecord: 5_000,
+  acmDnsValidation: 3 * MINUTE,
+  cloudwatchAlarmEvaluation: MINUTE,
+  // An ALB is typically active about three minutes after CreateLoadBalancer.
+  elbProvision: 3 * MINUTE,
 };
 
 /** The world's time is saved when the clock has moved this far since the last save. */
@@ -117,6 +123,8 @@ export async function openSandbox(opts: SandboxOptions): Promise<Sandbox> {
     ctx.hooks = {
       subnetInfo: (subnetId) => findSubnet(ctx, subnetId),
       rdsManagedSecretCreated: (secret) => putManagedSecret(ctx, { ...secret, owningService: 'rds' }),
+      certificateStatus: (arn) => certificateStatus(ctx, arn),
+      certificateInUse: (arn, resource, inUse) => void markCertificateInUse(ctx, arn, resource, inUse),
       ...opts.hooks,
     };
     return ctx;

@@ -42,6 +42,14 @@ export interface SimDurations {
   route53Propagation: number;
   ec2InstanceStart: number;
   natGatewayCreate: number;
+  /** ACM: from RequestCertificate until DescribeCertificate shows each domain's DNS validation ResourceRecord. */
+  acmResourceRecord: number;
+  /** ACM: from the validation CNAME answering in public DNS (its Route 53 change INSYNC) until the domain is validated. */
+  acmDnsValidation: number;
+  /** CloudWatch: from PutMetricAlarm until the alarm's first evaluation (alarms are evaluated every minute). */
+  cloudwatchAlarmEvaluation: number;
+  /** An Application Load Balancer goes `provisioning` → `active` after this long. */
+  elbProvision: number;
 }
 
 /** What a hook is told about a DMS endpoint. */
@@ -105,6 +113,14 @@ export interface SimHooks {
     username: string;
     dbInstanceIdentifier: string;
   }): void;
+  /**
+   * The ACM status of a certificate (e.g. `ISSUED`, `PENDING_VALIDATION`) for an HTTPS
+   * listener; undefined → ACM has no such certificate. Hook absent → the ELBv2 simulator
+   * accepts any well-formed ACM certificate ARN of the load balancer's account and region.
+   */
+  certificateStatus?(certificateArn: string): string | undefined;
+  /** ELBv2 → ACM: whether `resourceArn` (a load balancer) uses the certificate now (its InUseBy). */
+  certificateInUse?(certificateArn: string, resourceArn: string, inUse: boolean): void;
 }
 
 export type OperationHandler = (input: any, ctx: SimContext) => unknown;

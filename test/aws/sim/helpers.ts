@@ -25,6 +25,10 @@ export const TEST_DURATIONS: SimDurations = {
   route53Propagation: 45_000,
   ec2InstanceStart: 40_000,
   natGatewayCreate: 2 * MINUTE,
+  acmResourceRecord: 5_000,
+  acmDnsValidation: 3 * MINUTE,
+  cloudwatchAlarmEvaluation: MINUTE,
+  elbProvision: 3 * MINUTE,
 };
 
 export interface TestSim {

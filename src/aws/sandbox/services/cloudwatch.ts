@@ -1,5 +1,6 @@
 /**
- * Minimal simulated Amazon CloudWatch: GetMetricStatistics and GetMetricData for the DMS
+ * Simulated Amazon CloudWatch. Metric alarms (PutMetricAlarm, DescribeAlarms, DeleteAlarms,
+ * alarm tags) are in cloudwatch/alarms.ts. Metrics: GetMetricStatistics and GetMetricData for the DMS
  * replication-task metrics `AWS/DMS` CDCLatencySource / CDCLatencyTarget (seconds), which is
  * where real DMS reports CDC latency (the DMS API itself has no latency field).
  *
@@ -13,6 +14,7 @@ import { SimError } from '../errors.js';
 import type { ServiceSimulator, SimContext } from '../types.js';
 import { cdcLatency, cdcWindows } from './dms/progress.js';
 import { dmsState } from './dms/state.js';
+import { alarmHandlers } from './cloudwatch/alarms.js';
 
 const MINUTE = 60_000;
 const METRICS = ['CDCLatencySource', 'CDCLatencyTarget'];
@@ -88,7 +90,7 @@ function checkPeriod(period: unknown): number {
   return p;
 }
 
-export const cloudWatchSimulator: ServiceSimulator = {
+const metricHandlers: ServiceSimulator = {
   GetMetricStatistics(input, ctx) {
     const period = checkPeriod(input.Period);
     const from = toMs(input.StartTime, 'StartTime');
@@ -150,3 +152,5 @@ export const cloudWatchSimulator: ServiceSimulator = {
     return { MetricDataResults: results, Messages: [] };
   },
 };
+
+export const cloudWatchSimulator: ServiceSimulator = { ...metricHandlers, ...alarmHandlers };

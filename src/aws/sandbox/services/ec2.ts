@@ -9,6 +9,7 @@ import type { OperationHandler, ServiceSimulator, SimContext } from '../types.js
 import { gatewayOperations } from './ec2/gateways.js';
 import { imageOperations } from './ec2/images.js';
 import { instanceOperations } from './ec2/instances.js';
+import { launchTemplateOperations } from './ec2/launch-templates.js';
 import { routeOperations } from './ec2/routes.js';
 import { securityGroupOperations } from './ec2/security-groups.js';
 import { allocatePrivateIp, ec2State } from './ec2/store.js';
@@ -36,6 +37,7 @@ export const ec2Simulator: ServiceSimulator = withDryRun({
   ...securityGroupOperations,
   ...instanceOperations,
   ...imageOperations,
+  ...launchTemplateOperations,
   ...tagOperations,
 });
 

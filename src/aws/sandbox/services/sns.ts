@@ -1,4 +1,16 @@
-/** SNS: no operation simulated yet — every call fails with UnsupportedOperation (app tier, issue 18). */
+/**
+ * Simulated Amazon SNS: topics (CreateTopic idempotent by name, attributes, ListTopics,
+ * DeleteTopic with its subscriptions), subscriptions (Subscribe with SNS's endpoint checks,
+ * e-mail and HTTP(S) pending confirmation, Unsubscribe, listings) and topic tags. Nothing is
+ * ever delivered: Publish is not simulated.
+ *
+ * `confirmSubscription` stands in for an endpoint's owner following the confirmation link.
+ */
 import type { ServiceSimulator } from '../types.js';
+import { subscriptionHandlers } from './sns/subscriptions.js';
+import { tagHandlers } from './sns/tags.js';
+import { topicHandlers } from './sns/topics.js';
 
-export const snsSimulator: ServiceSimulator = {};
+export { confirmSubscription } from './sns/subscriptions.js';
+
+export const snsSimulator: ServiceSimulator = { ...topicHandlers, ...subscriptionHandlers, ...tagHandlers };

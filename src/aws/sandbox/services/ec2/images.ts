@@ -37,6 +37,7 @@ const CATALOGUE: CatalogueEntry[] = [
   al2023('', '2023.6.20241212.0', 'x86_64', '2024-12-12T20:10:11.000Z'),
   al2023('', '2023.6.20250107.0', 'x86_64', '2025-01-07T19:52:43.000Z'),
   al2023('', '2023.6.20250107.0', 'arm64', '2025-01-07T19:53:02.000Z'),
+  al2023('minimal-', '2023.6.20250107.0', 'arm64', '2025-01-07T19:54:40.000Z'),
   // Newer than the standard image: a pattern such as al2023-ami-*-x86_64 would pick it.
   al2023('minimal-', '2023.6.20250115.0', 'x86_64', '2025-01-15T18:02:55.000Z'),
   {
@@ -97,6 +98,27 @@ function imageOut(ctx: SimContext, e: CatalogueEntry): Image {
 /** The catalogued image's name (undefined for an id the catalogue does not hold). */
 export function imageNameOf(ctx: SimContext, imageId: string): string | undefined {
   return CATALOGUE.map((e) => imageOut(ctx, e)).find((i) => i.ImageId === imageId)?.Name;
+}
+
+/** The newest catalogued image whose name matches (CreationDate order, as `sort_by(Images, &CreationDate)[-1]`). */
+export function newestImage(ctx: SimContext, matches: (name: string) => boolean): Image | undefined {
+  return CATALOGUE.filter((e) => matches(e.name))
+    .sort((a, b) => b.created.localeCompare(a.created))
+    .map((e) => imageOut(ctx, e))[0];
+}
+
+/**
+ * The newest Amazon Linux 2023 image of an architecture: standard (default) or minimal, of
+ * any kernel unless one is named (`6.1`) — what the `al2023-ami[-minimal]-kernel-default-*`
+ * and `…-kernel-6.1-*` public SSM parameters point at.
+ */
+export function newestAl2023Image(
+  ctx: SimContext,
+  opts: { architecture: 'x86_64' | 'arm64'; minimal?: boolean; kernel?: string },
+): Image | undefined {
+  const kernel = opts.kernel ? opts.kernel.replace(/\./g, '\\.') : '[0-9.]+';
+  const re = new RegExp(`^al2023-ami-${opts.minimal ? 'minimal-' : ''}2023\\.[0-9.]+-kernel-${kernel}-${opts.architecture}$`);
+  return newestImage(ctx, (name) => re.test(name));
 }
 
 const fields: FilterFields<Image> = {

@@ -53,7 +53,7 @@ function instanceOut(ctx: SimContext, s: Ec2Slice, i: InstanceRec): Instance {
     AmiLaunchIndex: i.launchIndex,
     Placement: { AvailabilityZone: i.az, Tenancy: 'default', GroupName: '' },
     State: state,
-    StateTransitionReason: i.terminatedAt !== undefined ? `User initiated (${new Date(i.terminatedAt).toISOString()})` : '',
+    StateTransitionReason: i.terminatedAt !== undefined && i.terminatedAt <= ctx.now() ? `User initiated (${new Date(i.terminatedAt).toISOString()})` : '',
     ...(live ? { SubnetId: i.subnetId, VpcId: i.vpcId, PrivateIpAddress: i.privateIp, PrivateDnsName: dnsName(ctx, i.privateIp, 'private') } : { PrivateDnsName: '' }),
     ...(publicIp ? { PublicIpAddress: publicIp, PublicDnsName: dnsName(ctx, publicIp, 'public') } : { PublicDnsName: '' }),
     Architecture: 'x86_64',
@@ -214,7 +214,7 @@ export const instanceOperations: ServiceSimulator = {
     return {
       TerminatingInstances: list.map((i) => {
         const previous = stateOf(ctx, i);
-        if (i.terminatedAt === undefined) i.terminatedAt = ctx.now();
+        if (i.terminatedAt === undefined || i.terminatedAt > ctx.now()) i.terminatedAt = ctx.now();
         return { InstanceId: i.id, PreviousState: previous, CurrentState: stateOf(ctx, i) };
       }),
     };

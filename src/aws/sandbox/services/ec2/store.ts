@@ -292,7 +292,9 @@ export type InstanceStateName = keyof typeof INSTANCE_STATES;
 
 export function instanceState(ctx: SimContext, inst: InstanceRec): InstanceStateName {
   const now = ctx.now();
-  if (inst.terminatedAt !== undefined) {
+  // A future terminatedAt is a termination scheduled by Auto Scaling (after the target
+  // groups' deregistration delay): the instance runs until then.
+  if (inst.terminatedAt !== undefined && now >= inst.terminatedAt) {
     return now - inst.terminatedAt < ctx.durations.ec2InstanceStart ? 'shutting-down' : 'terminated';
   }
   return now - inst.launched < ctx.durations.ec2InstanceStart ? 'pending' : 'running';

@@ -34,9 +34,15 @@ export interface ZoneRec {
   createdAt: number;
 }
 
+/** What a change wrote: each record set it created, replaced or deleted (value '' = deleted). */
+export interface ChangeWrites {
+  zoneId: string;
+  written: Array<{ key: string; value: string }>;
+}
+
 export interface Route53Slice {
   zones: Record<string, ZoneRec>;
-  changes: Record<string, { submittedAt: number; comment?: string }>;
+  changes: Record<string, { submittedAt: number; comment?: string } & Partial<ChangeWrites>>;
 }
 
 export function route53State(ctx: SimContext): Route53Slice {
@@ -87,11 +93,31 @@ export function requireZone(ctx: SimContext, id: unknown): ZoneRec {
 
 export const invalidInput = (message: string) => new SimError('InvalidInput', message, { httpStatusCode: 400 });
 
-export function recordChange(ctx: SimContext, comment?: string, insync = false) {
+export function recordChange(ctx: SimContext, comment?: string, insync = false, writes?: ChangeWrites) {
   const id = newChangeId(ctx);
   const submittedAt = insync ? ctx.now() - ctx.durations.route53Propagation : ctx.now();
-  route53State(ctx).changes[id] = { submittedAt, comment };
+  route53State(ctx).changes[id] = { submittedAt, comment, ...writes };
   return changeOut(ctx, id);
+}
+
+/** A record set's identity within its zone: name, type and set identifier. */
+export const recordKey = (r: { Name: string; Type: string; SetIdentifier?: string }): string =>
+  `${r.Name}|${r.Type}|${r.SetIdentifier ?? ''}`;
+
+/** A record set's answer, for telling whether a change altered it ('' = no such record set). */
+export function recordValue(r: RRSet | undefined): string {
+  if (!r) return '';
+  if (r.AliasTarget) return `alias:${r.AliasTarget.HostedZoneId}|${r.AliasTarget.DNSName}`;
+  return (r.ResourceRecords ?? []).map((v) => v.Value).sort().join('\n');
+}
+
+/** The record sets whose answer differs between two versions of a zone's records. */
+export function writtenRecords(before: RRSet[], after: RRSet[]): Array<{ key: string; value: string }> {
+  const was = new Map(before.map((r) => [recordKey(r), recordValue(r)]));
+  const now = new Map(after.map((r) => [recordKey(r), recordValue(r)]));
+  return [...new Set([...was.keys(), ...now.keys()])]
+    .filter((k) => was.get(k) !== now.get(k))
+    .map((key) => ({ key, value: now.get(key) ?? '' }));
 }
 
 export function changeOut(ctx: SimContext, id: string) {

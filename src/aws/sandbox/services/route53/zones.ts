@@ -8,7 +8,7 @@ import { mergeTags, removeTags } from '../sim-util.js';
 import { applyChangeBatch, type Change } from './records.js';
 import {
   bareId, changeOut, compareNames, compareRecords, invalidInput, nameServers, newZoneId, normName,
-  recordChange, requireZone, route53State, type ZoneRec,
+  recordChange, requireZone, route53State, writtenRecords, type ZoneRec,
 } from './state.js';
 
 const LABEL = /^(\\052|[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)$/;
@@ -150,8 +150,10 @@ export const zoneHandlers: ServiceSimulator = {
   ChangeResourceRecordSets(input, ctx) {
     const zone = requireZone(ctx, input.HostedZoneId);
     const batch = input.ChangeBatch as { Comment?: string; Changes?: Change[] } | undefined;
+    const before = zone.records;
     zone.records = applyChangeBatch(zone, batch?.Changes ?? []);
-    return { ChangeInfo: recordChange(ctx, batch?.Comment) };
+    // Which record sets the change wrote, so a reader can tell since when an answer is public.
+    return { ChangeInfo: recordChange(ctx, batch?.Comment, false, { zoneId: zone.id, written: writtenRecords(before, zone.records) }) };
   },
 
   GetChange(input, ctx) {
