@@ -50,8 +50,11 @@ export function httpStatusOf(err: unknown): number | undefined {
 export function isAwsError(err: unknown, ...codes: string[]): boolean {
   const name = errorName(err);
   if (!name) return false;
-  const bare = name.replace(/Fault$/, '');
-  return codes.some((code) => code === name || code.replace(/Fault$/, '') === bare);
+  // The wire code and the SDK's modelled class name differ by a suffix: DMS/RDS `…Fault`, and
+  // for the query APIs (ELBv2, Auto Scaling, SNS) the SDK names `TargetGroupNotFound`
+  // `TargetGroupNotFoundException`. Either spelling matches.
+  const bare = name.replace(/(Fault|Exception)$/, '');
+  return codes.some((code) => code === name || code.replace(/(Fault|Exception)$/, '') === bare);
 }
 
 /**
