@@ -99,7 +99,10 @@ export function configuredNewTarget(dns: DnsConfig | undefined): TargetAddress |
 export function awsSurroundings(config: MigrationConfig): Surroundings {
   return {
     names: systemNames,
-    newTarget: configuredNewTarget(config.dns),
+    // Read when asked: with app:, dns.newTarget is the load balancer once provision built it.
+    get newTarget() {
+      return configuredNewTarget(config.dns);
+    },
     throughDns: () => ({}),
     publicDns,
     targetDatabase: rdsTargetDatabase(config, internetTunnelNetwork),

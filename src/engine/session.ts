@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openAwsRuntime, type AwsRuntime } from '../aws/runtime.js';
 import type { GlobalOptions } from './options.js';
+import { defaultNewTargetToLoadBalancer } from '../config/app-target.js';
 import { applyOverrides, loadConfig, type LoadedConfig } from '../config/load.js';
 import type { MigrationConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
@@ -42,6 +43,7 @@ export async function openSession(globals: GlobalOptions, io: IoHost, command: s
   if (effects.planMode) {
     const existing = await readStateFile(statePaths(globals.stateDir).state);
     if (existing) checkProject(existing, project, globals.stateDir);
+    defaultNewTargetToLoadBalancer(config, () => existing?.steps.provision?.outputs);
     const interruption = onInterrupt(() => undefined);
     const aws = await openAwsRuntime({ config, stateDir: globals.stateDir, dryRun: effects.planMode, warn });
     return {
@@ -91,6 +93,7 @@ export async function openSession(globals: GlobalOptions, io: IoHost, command: s
         draft.configHash = loaded.hash;
       });
     }
+    defaultNewTargetToLoadBalancer(config, () => store.data.steps.provision?.outputs);
     aws = await openAwsRuntime({ config, stateDir: globals.stateDir, dryRun: effects.planMode, warn });
     const runtime = aws;
     return {

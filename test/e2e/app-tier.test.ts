@@ -85,7 +85,7 @@ beforeAll(async () => {
 afterAll(removeTempDirs);
 
 describe.concurrent('the web tier (app:) in the sandbox', { timeout: 180_000 }, () => {
-  it('provision builds it, a re-run changes nothing, destroy removes it', async () => {
+  it('provision builds it, a re-run changes nothing, cutover points the record at it (alias), destroy removes it', async () => {
     const cwd = assessed();
     const plan = await cli(cwd, ['provision', '--dry-run', '--json']);
     expect(plan.code, plan.stderr).toBe(0);
@@ -115,6 +115,18 @@ describe.concurrent('the web tier (app:) in the sandbox', { timeout: 180_000 }, 
     const again = await cli(cwd, ['provision']);
     expect(again.code, again.stderr).toBe(0);
     expect(auditLines(cwd).slice(calls)).toEqual([]);
+
+    // No dns.newTarget in the config: cutover points the record at the load balancer, by alias,
+    // after the gate saw its healthy targets.
+    for (const args of [['sync'], ['cutover', '--ignore-ttl']]) {
+      const r = await cli(cwd, [...args, '--yes']);
+      expect(r.code, `${args[0]}: ${r.stderr}${r.stdout}`).toBe(0);
+      if (args[0] === 'cutover') expect(r.stdout).toContain('✓ the load balancer has healthy targets: 2 of 2 target(s) healthy (2 needed)');
+    }
+    const switched = JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8')).steps.cutover.outputs;
+    expect(JSON.stringify(switched)).toContain(`alias:${app.loadBalancer!.dnsName}`);
+    const rolledBack = await cli(cwd, ['rollback', '--yes']);
+    expect(rolledBack.code, rolledBack.stderr).toBe(0);
 
     const destroyed = await cli(cwd, ['destroy', '--yes', '--skip-final-snapshot']);
     expect(destroyed.code, destroyed.stderr + destroyed.stdout).toBe(0);

@@ -93,12 +93,14 @@ export interface SandboxWorldAccess {
 }
 
 export function sandboxSurroundings(config: MigrationConfig, world?: SandboxWorldAccess): Surroundings {
-  const newTarget = appAddress(config);
   return {
     names: { check: async () => ({ skipped: 'names in the operator\'s world are not resolvable from the sandbox' }) },
-    newTarget,
+    // Read when asked: with app: and no appAddress, dns.newTarget is the load balancer once built.
+    get newTarget() {
+      return appAddress(config);
+    },
     throughDns: (pointsAtNewTarget) =>
-      pointsAtNewTarget ? { target: newTarget! } : { unavailable: 'the (simulated) record does not point at the new target, so DNS does not lead there' },
+      pointsAtNewTarget ? { target: appAddress(config)! } : { unavailable: 'the (simulated) record does not point at the new target, so DNS does not lead there' },
     publicDns: { unavailable: 'the sandbox has no real name servers' },
     targetDatabase: sandboxTargetDatabase(config, world),
   };

@@ -6,10 +6,11 @@ import type { StepContext } from '../../engine/step.js';
 import { allTableStatistics, describeTask } from '../../aws/dms/describe.js';
 import { cdcLatencySamples, stableRun, taskResourceId, type LatencySample } from '../../aws/dms/cdc-latency.js';
 import { interpretTables, interpretTask } from '../../aws/dms/task-status.js';
+import { appTargetGroup, countHealthyTargets, describeTargets } from './app-targets.js';
 import { describeSmoke, smokeConfigured, smokeTarget } from './smoke.js';
 
 export interface GateCheck {
-  id: 'sync.done' | 'dms.running' | 'cdc.latency' | 'validation' | 'smoke.target';
+  id: 'sync.done' | 'dms.running' | 'cdc.latency' | 'validation' | 'app.targets' | 'smoke.target';
   label: string;
   ok: boolean;
   /** The live value, in words. */
@@ -74,6 +75,11 @@ export async function evaluateGate(ctx: StepContext, opts: { smoke?: boolean } =
     } else {
       checks.push({ id: 'validation', label: 'validation', ok: true, skipped: true, value: 'dms.validation is off' });
     }
+  }
+  const targetGroup = appTargetGroup(ctx);
+  if (targetGroup) {
+    const c = await countHealthyTargets(ctx, targetGroup);
+    checks.push({ id: 'app.targets', label: 'the load balancer has healthy targets', ok: c.healthy >= c.needed, value: describeTargets(c) });
   }
   if (opts.smoke !== false) {
     if (smokeConfigured(ctx)) {

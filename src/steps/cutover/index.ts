@@ -7,6 +7,7 @@
 import { ExitCode, PromigrateError } from '../../errors.js';
 import type { PlannedChange, Step, StepContext } from '../../engine/step.js';
 import { formatDuration } from '../../aws/wait.js';
+import { waitForHealthyTargets } from './app-targets.js';
 import { evaluateGate, gateLine, syncRefs, latencyNow } from './gate.js';
 import { freezeWrites, liftFreeze, planFreeze, savedFreeze } from './freeze-writes.js';
 import { planPrepare, prepare, savedPrepare } from './prepare.js';
@@ -184,6 +185,7 @@ export const cutoverStep: Step = {
     const switching = savedSwitch(ctx);
     if (!switching?.done) await waitOldTtl(ctx, prep.oldTtlExpiresAt!);
     await unfreezeBeforeSwitch(ctx, async () => {
+      await waitForHealthyTargets(ctx);
       const gate = await evaluateGate(ctx);
       for (const c of gate) ctx.io.notify({ level: c.ok ? 'info' : 'error', code: `cutover.gate.${c.id}`, message: gateLine(c), data: { ...c } });
       const failed = gate.filter((c) => !c.ok);

@@ -7,7 +7,7 @@ import { UsageError } from '../../errors.js';
 export function newTargetOf(dns: DnsConfig): string {
   if (!dns.newTarget) {
     throw new UsageError('dns.newTarget is not set: cutover does not know where to point the record.', {
-      hint: 'Set dns.newTarget to the new web tier: an IP address, a host name, or alias:<load balancer or CloudFront DNS name>.',
+      hint: 'Set dns.newTarget to the new web tier (an IP address, a host name, or alias:<load balancer or CloudFront DNS name>), or configure app: and run `promigrate provision`, which builds a load balancer cutover then points at.',
     });
   }
   return dns.newTarget;
