@@ -13,7 +13,15 @@ export interface EphemeralKey {
 }
 
 export function ephemeralKey(): EphemeralKey {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'promigrate-ephemeral' });
+  // ssh2 1.17's Ed25519 keygen emits a private key its own parser rejects ("Malformed OpenSSH
+  // private key") about once in 300 (measured: 11 of 3,000): a pair is kept only once ssh2 can
+  // read it back. (ECDSA would avoid that, but EC2 Instance Connect takes RSA and Ed25519 only.)
+  let pair: { public: string; private: string } | undefined;
+  for (let attempt = 0; attempt < 20 && !pair; attempt++) {
+    const candidate = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'promigrate-ephemeral' });
+    if (!(ssh2.utils.parseKey(candidate.private) instanceof Error)) pair = candidate;
+  }
+  if (!pair) throw new Error('internal error: ssh2 could not generate a usable Ed25519 key');
   const key: EphemeralKey = { publicKey: pair.public.trim(), privateKey: pair.private };
   // A stray JSON.stringify or util.inspect of the key shows only the public half.
   Object.defineProperty(key, 'privateKey', { enumerable: false });

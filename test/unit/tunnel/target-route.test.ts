@@ -23,3 +23,18 @@ describe('target.connectVia', () => {
     expect(route({ connectVia: 'bastion' }, bastion)).toEqual({ kind: 'bastion' });
   });
 });
+
+describe('the ephemeral key', () => {
+  it('is always one ssh2 can read back (its Ed25519 keygen is not: ~1 in 300), and shows only its public half', async () => {
+    const { ephemeralKey } = await import('../../../src/tunnel/ephemeral-key.js');
+    const ssh2 = (await import('ssh2')).default;
+    for (let i = 0; i < 1000; i++) {
+      const key = ephemeralKey();
+      expect(ssh2.utils.parseKey(key.privateKey)).not.toBeInstanceOf(Error);
+      if (i === 0) {
+        expect(key.publicKey).toMatch(/^ssh-ed25519 AAAA[A-Za-z0-9+/=]+ promigrate-ephemeral$/);
+        expect(JSON.stringify(key)).not.toContain('PRIVATE');
+      }
+    }
+  });
+});
