@@ -107,15 +107,25 @@ aws:
   region: us-east-1
 `;
 
-/** The operator's zone and record (seeded in the sandbox), the new tier's alias, the smoke test. */
+/**
+ * The operator's zone and record (seeded in the sandbox), the smoke test, and the web tier
+ * provision builds (app:): cutover points the record at its load balancer by alias. In the
+ * sandbox the local web server answers for that load balancer (sandbox.appAddress).
+ */
 const dnsAndVerify = (strategy: string) => `dns:
   hostedZone: example.com
   record: shop.example.com
   currentTarget: 203.0.113.10
-  newTarget: alias:demo-shop-alb-1234567890.us-east-1.elb.amazonaws.com
 ${strategy}verify:
   url: http://shop.example.com/
   bodyMatch: Demo Shop
+app:
+  # An internet-facing load balancer (HTTPS with a DNS-validated certificate for
+  # shop.example.com, HTTP redirected), 2–4 instances behind it, CPU target tracking at 70 %,
+  # alarms to an SNS topic.
+  minSize: 2
+  maxSize: 4
+  alarmEmails: [ops@example.com]
 `;
 
 /** A real MySQL/MariaDB source given with `--source`; the sandbox target is a second database on that server. */

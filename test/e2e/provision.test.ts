@@ -85,6 +85,30 @@ async function assessed(): Promise<string> {
   return cwd;
 }
 
+let provisionedTemplate: Promise<string> | undefined;
+
+/**
+ * A fresh workspace in which provision has run: a copy of one provisioned once for the
+ * destroy tests (provisioning is the costly part; each test then destroys its own copy).
+ */
+async function provisioned(): Promise<string> {
+  provisionedTemplate ??= (async () => {
+    const cwd = await assessed();
+    const result = await cli(cwd, ['provision']);
+    expect(result.code, result.stderr).toBe(0);
+    return cwd;
+  })();
+  const template = await provisionedTemplate;
+  const cwd = tempDir();
+  cpSync(template, cwd, { recursive: true });
+  for (const name of readdirSync(join(cwd, '.promigrate'))) {
+    if (!name.startsWith('state.json')) continue;
+    const file = join(cwd, '.promigrate', name);
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(template, cwd));
+  }
+  return cwd;
+}
+
 const stateOf = (cwd: string) => JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8'));
 const auditLines = (cwd: string): string[] =>
   existsSync(join(cwd, '.promigrate/audit.jsonl')) ? readFileSync(join(cwd, '.promigrate/audit.jsonl'), 'utf8').trim().split('\n').filter(Boolean) : [];
@@ -209,8 +233,7 @@ describe.concurrent('promigrate provision against the sandbox', { timeout: 180_0
   });
 
   it('destroy deletes what it can when one service cannot be listed, names that service, and a re-run finishes', async () => {
-    const cwd = await assessed();
-    expect((await cli(cwd, ['provision'])).code).toBe(0);
+    const cwd = await provisioned();
     // Every DescribeDBInstances fails (after the SDK's retries): RDS cannot be inventoried.
     const partial = await cli(cwd, ['destroy', '--yes', '--skip-final-snapshot'], { PROMIGRATE_SANDBOX_FAIL: 'DescribeDBInstances:999:InternalFailure' });
     expect(partial.code, partial.stderr).toBe(1);
@@ -232,8 +255,7 @@ describe.concurrent('promigrate provision against the sandbox', { timeout: 180_0
   });
 
   it('destroy reports a resource of this state that lost its tags, leaves it and what stands on it, and deletes it once re-tagged', async () => {
-    const cwd = await assessed();
-    expect((await cli(cwd, ['provision'])).code).toBe(0);
+    const cwd = await provisioned();
     const natId: string = stateOf(cwd).resources['network.nat.0'].id;
     const { openSandbox } = await import('../../src/aws/sandbox/index.js');
     const { createAwsClients } = await import('../../src/aws/clients.js');
@@ -271,8 +293,7 @@ describe.concurrent('promigrate provision against the sandbox', { timeout: 180_0
   });
 
   it('destroy removes everything it made, found by tag too, and nothing of the operator’s', async () => {
-    const cwd = await assessed();
-    expect((await cli(cwd, ['provision'])).code).toBe(0);
+    const cwd = await provisioned();
     // An orphan: state loses a resource (as if a crash had hit before the state write).
     const state = stateOf(cwd);
     delete state.resources['sg.app'];

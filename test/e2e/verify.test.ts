@@ -100,10 +100,13 @@ function expectOneSentence(r: CliResult, code: number, pattern: RegExp): void {
 
 let copies = 0;
 /** The migrated workspace with its own copy of the target database. */
-async function workspace(sandboxExtra = ''): Promise<{ cwd: string; db: string }> {
-  const db = `verify_tgt_${++copies}`;
-  await admin.query(`DROP DATABASE IF EXISTS ${db}; CREATE DATABASE ${db}`);
-  for (const t of ['orders', 'members', 'board']) await admin.query(`CREATE TABLE ${db}.${t} LIKE verify_tgt_0.${t}; INSERT INTO ${db}.${t} SELECT * FROM verify_tgt_0.${t}`);
+async function workspace(sandboxExtra = '', opts: { readOnly?: boolean } = {}): Promise<{ cwd: string; db: string }> {
+  // A test that only reads the target (verify never writes it) uses the migrated one itself.
+  const db = opts.readOnly ? 'verify_tgt_0' : `verify_tgt_${++copies}`;
+  if (!opts.readOnly) {
+    await admin.query(`DROP DATABASE IF EXISTS ${db}; CREATE DATABASE ${db}`);
+    for (const t of ['orders', 'members', 'board']) await admin.query(`CREATE TABLE ${db}.${t} LIKE verify_tgt_0.${t}; INSERT INTO ${db}.${t} SELECT * FROM verify_tgt_0.${t}`);
+  }
   const cwd = tempDir();
   cpSync(base, cwd, { recursive: true });
   writeFileSync(join(cwd, 'promigrate.yaml'), config(db, sandboxExtra));
@@ -234,7 +237,7 @@ describe('the tunnel through the bastion: failures, each one sentence with its f
     JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8')).steps.provision.outputs.resources['bastion.instance'].id;
 
   it('the bastion was terminated: exit 2, provision builds a new one', async () => {
-    const { cwd } = await workspace();
+    const { cwd } = await workspace('', { readOnly: true });
     const id = bastionOf(cwd);
     await changeWorld(join(cwd, '.promigrate'), (sandbox) => {
       const ec2 = sandbox.context().slice<{ instances: Record<string, { terminatedAt?: number }> }>('ec2', () => ({ instances: {} }));
@@ -245,14 +248,14 @@ describe('the tunnel through the bastion: failures, each one sentence with its f
   });
 
   it('its security group has no SSH from this machine\'s address: exit 2, names the address AWS sees and network.adminCidr', async () => {
-    const { cwd } = await workspace('  operatorAddress: 198.51.100.44');
+    const { cwd } = await workspace('  operatorAddress: 198.51.100.44', { readOnly: true });
     const r = await cli(cwd, VERIFY);
     expectOneSentence(r, 2, /Cannot reach the bastion i-[0-9a-f]+ at [\d.]+:22 \(timed out\): its security group sg-[0-9a-f]+ allows SSH only from network\.adminCidr 203\.0\.113\.7\/32, and AWS sees this machine as 198\.51\.100\.44\.[\s\S]*Set network\.adminCidr to 198\.51\.100\.44\/32 and run `promigrate provision`/);
     expect(sshLog(cwd).at(-1)).toMatchObject({ event: 'dial-dropped', reason: 'no security group rule allows TCP 22 from this address' });
   });
 
   it('the key was rejected (an image without the EC2 Instance Connect agent): exit 2', async () => {
-    const { cwd } = await workspace();
+    const { cwd } = await workspace('', { readOnly: true });
     const id = bastionOf(cwd);
     await changeWorld(join(cwd, '.promigrate'), async (sandbox) => {
       const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
@@ -269,7 +272,7 @@ describe('the tunnel through the bastion: failures, each one sentence with its f
   });
 
   it('a changed host key stops the run; trusting the new fingerprint explicitly pins it', async () => {
-    const { cwd } = await workspace();
+    const { cwd } = await workspace('', { readOnly: true });
     const id = bastionOf(cwd);
     const statePath = join(cwd, '.promigrate/state.json');
     const state = JSON.parse(readFileSync(statePath, 'utf8'));
@@ -284,7 +287,7 @@ describe('the tunnel through the bastion: failures, each one sentence with its f
   });
 
   it('the tunnel drops mid-verify: exit 1 naming it; the next run resumes from the last chunk', async () => {
-    const { cwd } = await workspace();
+    const { cwd } = await workspace('', { readOnly: true });
     const r = await cli(cwd, VERIFY, { PROMIGRATE_SANDBOX_SSH_DROP_AFTER_BYTES: '8000' });
     expectOneSentence(r, 1, /error: the SSH tunnel through the bastion i-[0-9a-f]+ dropped mid-step \(the SSH connection to the bastion closed\): Comparing [\s\S]*it continues from the last finished chunk/);
     expect(sshLog(cwd).some((e) => e.event === 'dropped')).toBe(true);

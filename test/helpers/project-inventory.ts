@@ -11,6 +11,7 @@ import { createAwsClients } from '../../src/aws/clients.js';
 import { openSandbox } from '../../src/aws/sandbox/index.js';
 import { tagsToRecord } from '../../src/aws/tags.js';
 import { ec2Inventory } from '../unit/provision/ec2-inventory.js';
+import { appInventory } from './app-inventory.js';
 
 export interface ProjectInventory {
   /** `promigrate:key` of every tagged resource, duplicates included, sorted. */
@@ -82,6 +83,9 @@ export async function projectInventory(stateDir: string, project: string, region
     }
     const { DescribeVpcsCommand } = await import('@aws-sdk/client-ec2');
     const allVpcs = (await (await aws.ec2).send(new DescribeVpcsCommand({}))).Vpcs ?? [];
+    // The web tier (app:), and its scaling policy (policies carry no tags: one per group).
+    const app = await appInventory(stateDir, project, region);
+    keys.push(...app.keys, ...(app.policies > 0 ? ['app.scaling-policy'] : []));
     return { keys: keys.sort(), dbInstances, foreignVpcs: allVpcs.length - ec2.vpcs.length };
   } finally {
     aws.destroy();

@@ -147,7 +147,10 @@ export const cutoverStep: Step = {
 
   async plan(ctx): Promise<PlannedChange[]> {
     const s = await openScope(ctx.config, ctx.aws.route53);
-    newTargetOf(s.dns);
+    // With app: and no dns.newTarget, the target is the load balancer provision builds: before
+    // provision has run its DNS name is not known, so the switch is planned in words.
+    const loadBalancerToBuild = ctx.config.app !== undefined && !s.dns.newTarget;
+    if (!loadBalancerToBuild) newTargetOf(s.dns);
     const changes: PlannedChange[] = [];
     const prep = await planPrepare(ctx, s);
     changes.push({ action: savedPrepare(ctx) ? 'noop' : 'create', target: 'cutover.image', description: `save the rollback image of ${s.dns.record} (${prep.image.recordSets.length} record set(s)) in state`, document: prep.image.recordSets });
@@ -161,8 +164,12 @@ export const cutoverStep: Step = {
     }
     changes.push(...(await planSchemaPhase(ctx, inventoryOf(ctx), 'cutover', 'after the confirmation (and the freeze), before the switch: foreign keys, triggers, events, then sequence/AUTO_INCREMENT positions from the source')));
     const listed = await currentSets(s);
+    if (loadBalancerToBuild) {
+      const weights = s.dns.strategy === 'weighted' ? s.dns.weights.map((w) => `${w} %`).join(' → ') : '100 %';
+      changes.push({ action: 'call', target: 'cutover.switch', description: `route53:ChangeResourceRecordSets → ${weights} on an alias to the load balancer provision builds (app:; its DNS name is known once it exists), wait INSYNC, smoke tests` });
+    }
     // The switch is planned against the record as it will be after the TTL lowering.
-    const sw = planSwitch(s, prep.ttlBatch ? applyChanges(listed, prep.ttlBatch.Changes ?? []) : listed);
+    const sw = loadBalancerToBuild ? { batches: [] } : planSwitch(s, prep.ttlBatch ? applyChanges(listed, prep.ttlBatch.Changes ?? []) : listed);
     for (const b of sw.batches) {
       changes.push({ action: 'call', target: 'cutover.switch', description: `route53:ChangeResourceRecordSets → ${b.weight} % on ${s.dns.newTarget}, wait INSYNC${b.weight < 100 ? `, hold ${s.dns.holdSeconds} s with smoke tests every ${s.dns.checkIntervalSeconds} s` : ', final smoke test'}`, document: b.batch });
     }

@@ -52,7 +52,9 @@ export async function ec2Inventory(ec2: EC2Client, project: string): Promise<Ec2
     : [];
   const instances = ((await ec2.send(new DescribeInstancesCommand({ Filters }))).Reservations ?? [])
     .flatMap((r) => r.Instances ?? [])
-    .filter((i) => i.State?.Name !== 'terminated');
+    .filter((i) => i.State?.Name !== 'terminated')
+    // An Auto Scaling group's instances are the group's (app-inventory.ts counts it), not resources of their own.
+    .filter((i) => !(i.Tags ?? []).some((t) => t.Key === 'aws:autoscaling:groupName'));
   const keyOf = (tags: Array<{ Key?: string; Value?: string }> | undefined): string => tagsToRecord(tags)['promigrate:key'] ?? '?';
   const keys = [
     ...vpcs.map((x) => keyOf(x.Tags)),
