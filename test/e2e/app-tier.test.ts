@@ -4,7 +4,7 @@
  * at its desired capacity with healthy targets, the CPU policy, the alarms and their topic;
  * a re-run makes no call that changes anything; destroy leaves nothing of it.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -13,6 +13,7 @@ import { runCli, type CliResult } from '../helpers/cli.js';
 import { crashMatrix } from '../helpers/crash-matrix.js';
 import { adminConnection } from '../helpers/db/mariadb.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { copyWorkspace } from '../helpers/workspace-copy.js';
 
 const mariadb = inject('mariadb');
 const PASSWORD = `Pw-${randomBytes(8).toString('hex')}`;
@@ -56,17 +57,8 @@ const auditLines = (cwd: string): string[] =>
 
 let template = '';
 
-/** A copy of the workspace assess passed in (its state's absolute paths pointed at the copy). */
-function assessed(): string {
-  const cwd = tempDir();
-  cpSync(template, cwd, { recursive: true });
-  for (const name of readdirSync(join(cwd, '.promigrate'))) {
-    if (!name.startsWith('state.json')) continue;
-    const file = join(cwd, '.promigrate', name);
-    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(template, cwd));
-  }
-  return cwd;
-}
+/** A copy of the workspace assess passed in. */
+const assessed = (): string => copyWorkspace(template);
 
 beforeAll(async () => {
   const admin = await adminConnection(mariadb);

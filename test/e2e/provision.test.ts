@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,6 +7,7 @@ import { crashMatrix } from '../helpers/crash-matrix.js';
 import { adminConnection } from '../helpers/db/mariadb.js';
 import { projectInventory } from '../helpers/project-inventory.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { copyWorkspace } from '../helpers/workspace-copy.js';
 
 const mariadb = inject('mariadb');
 const PASSWORD = `Pw-${randomBytes(8).toString('hex')}`;
@@ -74,13 +75,7 @@ afterAll(removeTempDirs);
  * template's absolute path in the state (the report's path) pointed at the copy.
  */
 async function assessed(): Promise<string> {
-  const cwd = tempDir();
-  cpSync(assessedTemplate, cwd, { recursive: true });
-  for (const name of readdirSync(join(cwd, '.promigrate'))) {
-    if (!name.startsWith('state.json')) continue;
-    const file = join(cwd, '.promigrate', name);
-    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(assessedTemplate, cwd));
-  }
+  const cwd = copyWorkspace(assessedTemplate);
   expect(stateOf(cwd).steps.assess.status).toBe('done');
   return cwd;
 }
@@ -98,15 +93,7 @@ async function provisioned(): Promise<string> {
     expect(result.code, result.stderr).toBe(0);
     return cwd;
   })();
-  const template = await provisionedTemplate;
-  const cwd = tempDir();
-  cpSync(template, cwd, { recursive: true });
-  for (const name of readdirSync(join(cwd, '.promigrate'))) {
-    if (!name.startsWith('state.json')) continue;
-    const file = join(cwd, '.promigrate', name);
-    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(template, cwd));
-  }
-  return cwd;
+  return copyWorkspace(await provisionedTemplate);
 }
 
 const stateOf = (cwd: string) => JSON.parse(readFileSync(join(cwd, '.promigrate/state.json'), 'utf8'));

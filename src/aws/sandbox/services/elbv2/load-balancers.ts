@@ -38,6 +38,7 @@ import {
   validation,
   type ElbSlice,
   type LoadBalancerRec,
+  withAttributes,
 } from './state.js';
 
 /** "Application Load Balancers per Region": 50 (Application Load Balancers Guide, Quotas). */
@@ -272,15 +273,7 @@ export const loadBalancerOperations: ServiceSimulator = {
 
   ModifyLoadBalancerAttributes: (input: ModifyLoadBalancerAttributesInput, ctx) => {
     const lb = needLoadBalancer(elbState(ctx), input.LoadBalancerArn);
-    if (!input.Attributes?.length) throw validation('At least one attribute must be specified');
-    const next = { ...lb.attributes };
-    for (const a of input.Attributes) {
-      const spec = ATTRIBUTES[a.Key ?? ''];
-      if (!spec) throw invalidConfig(`Load balancer attribute key '${a.Key ?? ''}' is not recognized`);
-      const value = a.Value ?? '';
-      if (!spec.valid(value)) throw invalidConfig(`Load balancer attribute value '${value}' is not valid for attribute key '${a.Key}'`);
-      next[a.Key!] = value;
-    }
+    const next = withAttributes('Load balancer', ATTRIBUTES, lb.attributes, input.Attributes);
     for (const log of ['access_logs', 'connection_logs', 'health_check_logs']) {
       if ((next[`${log}.s3.enabled`] ?? 'false') === 'true' && !(next[`${log}.s3.bucket`] ?? '')) {
         throw invalidConfig(`The value of '${log}.s3.bucket' cannot be empty when '${log}.s3.enabled' is true`);

@@ -145,6 +145,25 @@ export function kindOfArn(arn: string): ArnKind | undefined {
 export const validation = (message: string): SimError => new SimError('ValidationError', message);
 export const invalidConfig = (message: string): SimError => new SimError('InvalidConfigurationRequest', message);
 
+export type AttributeSpecs = Record<string, { default: string; valid: (value: string) => boolean }>;
+
+/**
+ * Modify*Attributes: `current` with `changes` applied, each key known and each value valid
+ * (InvalidConfigurationRequest otherwise); at least one change (ValidationError).
+ */
+export function withAttributes(noun: string, specs: AttributeSpecs, current: Record<string, string>, changes: Array<{ Key?: string; Value?: string }> | undefined): Record<string, string> {
+  if (!changes?.length) throw validation('At least one attribute must be specified');
+  const next = { ...current };
+  for (const a of changes) {
+    const spec = specs[a.Key ?? ''];
+    if (!spec) throw invalidConfig(`${noun} attribute key '${a.Key ?? ''}' is not recognized`);
+    const value = a.Value ?? '';
+    if (!spec.valid(value)) throw invalidConfig(`${noun} attribute value '${value}' is not valid for attribute key '${a.Key}'`);
+    next[a.Key!] = value;
+  }
+  return next;
+}
+
 export const elbErrors = {
   loadBalancerNotFound: (which?: string[]) =>
     new SimError('LoadBalancerNotFound', which?.length ? `Load balancers '[${which.join(', ')}]' not found` : 'One or more load balancers not found'),

@@ -35,6 +35,7 @@ import {
   type ElbSlice,
   type HealthCheckRec,
   type TargetGroupRec,
+  withAttributes,
 } from './state.js';
 
 // ---- health check settings -------------------------------------------------------------
@@ -271,15 +272,7 @@ export const targetGroupOperations: ServiceSimulator = {
 
   ModifyTargetGroupAttributes: (input: ModifyTargetGroupAttributesInput, ctx) => {
     const tg = needTargetGroup(elbState(ctx), input.TargetGroupArn);
-    if (!input.Attributes?.length) throw validation('At least one attribute must be specified');
-    const next = { ...tg.attributes };
-    for (const a of input.Attributes) {
-      const spec = ATTRIBUTES[a.Key ?? ''];
-      if (!spec) throw invalidConfig(`Target group attribute key '${a.Key ?? ''}' is not recognized`);
-      const value = a.Value ?? '';
-      if (!spec.valid(value)) throw invalidConfig(`Target group attribute value '${value}' is not valid for attribute key '${a.Key}'`);
-      next[a.Key!] = value;
-    }
+    const next = withAttributes('Target group', ATTRIBUTES, tg.attributes, input.Attributes);
     if (next['stickiness.enabled'] === 'true' && next['stickiness.type'] === 'app_cookie' && !next['stickiness.app_cookie.cookie_name']) {
       throw invalidConfig("The attribute 'stickiness.app_cookie.cookie_name' must be specified for stickiness type 'app_cookie'");
     }
