@@ -5,6 +5,8 @@
 import { DescribeReplicationInstancesCommand, CreateReplicationInstanceCommand, CreateReplicationSubnetGroupCommand } from '@aws-sdk/client-database-migration-service';
 import { AllocateAddressCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeNatGatewaysCommand } from '@aws-sdk/client-ec2';
 import { CreateDBInstanceCommand, CreateDBSubnetGroupCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { AttachRolePolicyCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
+import { dmsTrustPolicy } from '../dist/aws/dms/service-roles.js';
 import { createAwsClients } from '../dist/aws/clients.js';
 import { openSandbox } from '../dist/aws/sandbox/index.js';
 import { waitFor } from '../dist/aws/wait.js';
@@ -24,6 +26,10 @@ export async function benchSandboxWaits() {
     subnets.push((await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.9.${i}.0/24`, AvailabilityZone: `us-east-1${az}` }))).Subnet.SubnetId);
   }
   await rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: 'bench', DBSubnetGroupDescription: 'bench', SubnetIds: subnets }));
+  // A fresh account has no dms-vpc-role; DMS refuses a subnet group without it (as the sandbox does).
+  const iam = await aws.iam;
+  await iam.send(new CreateRoleCommand({ RoleName: 'dms-vpc-role', AssumeRolePolicyDocument: dmsTrustPolicy() }));
+  await iam.send(new AttachRolePolicyCommand({ RoleName: 'dms-vpc-role', PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole' }));
   await dms.send(new CreateReplicationSubnetGroupCommand({ ReplicationSubnetGroupIdentifier: 'bench', ReplicationSubnetGroupDescription: 'bench', SubnetIds: subnets }));
 
   const clock = sandbox.clock;
