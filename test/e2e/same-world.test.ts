@@ -27,9 +27,12 @@ const REGION = 'us-east-1';
 interface Shape {
   target?: string;
   network: string;
+  app?: string;
 }
 
 const DEFAULT_SHAPE: Shape = { network: 'natGateways: single' };
+/** The web tier (app:): load balancer, certificate, Auto Scaling group, alarms. */
+const APP_SHAPE: Shape = { network: 'natGateways: single', app: 'minSize: 2\n  maxSize: 3\n  alarmEmails: [ops@example.com]' };
 const LARGE_SHAPE: Shape = {
   target: 'multiAz: true\n  readReplica: true\n  passwordEnv: TARGET_PW',
   network: 'natGateways: per-az\n  bastion: true\n  adminCidr: 203.0.113.7/32',
@@ -55,7 +58,7 @@ network:
 dns:
   hostedZone: example.com
   record: www.example.com
-`;
+${shape.app ? `app:\n  ${shape.app}\n` : ''}`;
 
 /** One moto per case: each case is its own account, as each sandbox workspace is its own world. */
 const motos: Moto[] = [];
@@ -145,10 +148,11 @@ function comparable(world: ProjectWorld): Record<string, unknown> {
 
 describe.skipIf(!runs && process.env.CI !== 'true')('same config, same world: the sandbox and moto', { timeout: 240_000 }, () => {
   // Each comparison provisions twice and starts its own moto (~45 s of CPU): `npm test` draws
-  // one of them from the run's seed, `npm run test:crash` (and so .ci/run) runs both.
+  // one of them from the run's seed, `npm run test:crash` (and so .ci/run) runs all three.
   const configs = crashMatrix('same-world', [[
     ['the default config', 'world-default', DEFAULT_SHAPE],
     ['Multi-AZ + read replica + bastion + a NAT gateway per AZ', 'world-large', LARGE_SHAPE],
+    ['the web tier (app:)', 'world-app', APP_SHAPE],
   ] as const], [1]);
   it.concurrent.each(configs.points)(`%s: provision leaves the same resources (${configs.label})`, async (_name, project, shape) => {
     const moto = await startMoto({ region: REGION });
@@ -157,6 +161,12 @@ describe.skipIf(!runs && process.env.CI !== 'true')('same config, same world: th
     const [sandboxCwd] = await Promise.all([provisioned(config(project, 'sandbox', shape), {}), provisioned(config(project, 'aws', shape), motoEnv(moto))]);
     const [fromSandbox, fromMoto] = [await sandboxWorld(sandboxCwd, project), await motoWorld(moto, project)];
     expect(Object.keys(fromSandbox.resources).length, 'the sandbox world has the project').toBeGreaterThan(15);
+    if (shape.app) {
+      expect(Object.keys(fromSandbox.resources)).toEqual(expect.arrayContaining([
+        'app.load-balancer', 'app.listener.http', 'app.listener.https', 'app.target-group', 'app.certificate',
+        'app.launch-template', 'app.auto-scaling-group', 'app.alarm-topic', 'app.alarm.5xx', 'app.alarm.unhealthy-hosts', 'app.alarm.cpu',
+      ]));
+    }
     expect(comparable(fromMoto)).toEqual(comparable(fromSandbox));
 });
 });

@@ -32,6 +32,12 @@ import {
   ListTagsForResourceCommand as RdsTags,
 } from '@aws-sdk/client-rds';
 import { ListAttachedRolePoliciesCommand, ListRoleTagsCommand } from '@aws-sdk/client-iam';
+import { DescribeCertificateCommand, ListCertificatesCommand, ListTagsForCertificateCommand } from '@aws-sdk/client-acm';
+import { DescribeAutoScalingGroupsCommand, DescribePoliciesCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeAlarmsCommand, ListTagsForResourceCommand as AlarmTags } from '@aws-sdk/client-cloudwatch';
+import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
+import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTagsCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ListSubscriptionsByTopicCommand, ListTagsForResourceCommand as TopicTags, ListTopicsCommand } from '@aws-sdk/client-sns';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { DMS_SERVICE_ROLES, trustedServices } from '../../src/aws/dms/service-roles.js';
 import { getRole } from '../../src/aws/iam-roles.js';
@@ -75,6 +81,7 @@ export async function describeProjectWorld(aws: AwsClients, project: string): Pr
   await readRds(aws, add);
   await readDms(aws, add);
   await readIamRoles(aws, add);
+  await readAppTier(aws, project, add);
   for (const fill of pending) fill();
   world.duplicates.sort();
   return world;
@@ -138,6 +145,8 @@ async function readEc2(aws: AwsClients, project: string, add: Add): Promise<void
   const reservations = (await ec2.send(new DescribeInstancesCommand({ Filters }))).Reservations ?? [];
   for (const i of reservations.flatMap((r) => r.Instances ?? [])) {
     if (['terminated', 'shutting-down'].includes(i.State?.Name ?? '')) continue;
+    // An Auto Scaling group's instances are counted on the group (readAppTier).
+    if ((i.Tags ?? []).some((t) => t.Key === 'aws:autoscaling:groupName')) continue;
     add('ec2:instance', i.InstanceId!, i.Tags, (ref) => ({
       type: i.InstanceType,
       subnet: ref(i.SubnetId),
@@ -253,4 +262,75 @@ async function subnetGroupArn(aws: AwsClients, identifier: string): Promise<stri
   const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   const account = (await sts.send(new GetCallerIdentityCommand({}))).Account!;
   return `arn:aws:dms:${aws.region}:${account}:subgrp:${identifier}`;
+}
+
+/** The web tier (app:): load balancer, target group, listeners, certificate, launch template, group, alarms, topic. */
+async function readAppTier(aws: AwsClients, project: string, add: Add): Promise<void> {
+  const elb = await aws.elbv2;
+  const lbs = (await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? [];
+  const tgs = (await elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups ?? [];
+  const tagsOf = async (arn: string) => (await elb.send(new DescribeTagsCommand({ ResourceArns: [arn] }))).TagDescriptions?.[0]?.Tags;
+  for (const lb of lbs) {
+    add('elbv2:load-balancer', lb.LoadBalancerArn!, await tagsOf(lb.LoadBalancerArn!), (ref) => ({
+      type: lb.Type, scheme: lb.Scheme, ipAddressType: lb.IpAddressType,
+      subnets: (lb.AvailabilityZones ?? []).map((z) => ref(z.SubnetId)).sort(),
+      securityGroups: (lb.SecurityGroups ?? []).map((g) => ref(g)).sort(),
+    }));
+    for (const l of (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners ?? []) {
+      add('elbv2:listener', l.ListenerArn!, await tagsOf(l.ListenerArn!), (ref) => ({
+        loadBalancer: ref(l.LoadBalancerArn), port: l.Port, protocol: l.Protocol, sslPolicy: l.SslPolicy ?? '(none)',
+        certificates: (l.Certificates ?? []).map((c) => ref(c.CertificateArn)),
+        actions: (l.DefaultActions ?? []).map((a) => (a.Type === 'forward' ? `forward → ${ref(a.TargetGroupArn)}` : a.Type === 'redirect' ? `redirect → ${a.RedirectConfig?.Protocol}:${a.RedirectConfig?.Port} ${a.RedirectConfig?.StatusCode}` : a.Type)),
+      }));
+    }
+  }
+  for (const tg of tgs) {
+    const health = (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions ?? [];
+    add('elbv2:target-group', tg.TargetGroupArn!, await tagsOf(tg.TargetGroupArn!), (ref) => ({
+      protocol: tg.Protocol, port: tg.Port, vpc: ref(tg.VpcId), targetType: tg.TargetType, healthCheckPath: tg.HealthCheckPath, matcher: tg.Matcher?.HttpCode,
+      healthyTargets: health.filter((h) => h.TargetHealth?.State === 'healthy').length,
+    }));
+  }
+  const acm = await aws.acm;
+  for (const c of (await acm.send(new ListCertificatesCommand({}))).CertificateSummaryList ?? []) {
+    const detail = (await acm.send(new DescribeCertificateCommand({ CertificateArn: c.CertificateArn }))).Certificate;
+    add('acm:certificate', c.CertificateArn!, (await acm.send(new ListTagsForCertificateCommand({ CertificateArn: c.CertificateArn }))).Tags, () => ({
+      domain: detail?.DomainName, names: [...(detail?.SubjectAlternativeNames ?? [])].sort(), status: detail?.Status, validation: detail?.DomainValidationOptions?.[0]?.ValidationMethod,
+    }));
+  }
+  const ec2 = await aws.ec2;
+  for (const lt of (await ec2.send(new DescribeLaunchTemplatesCommand({ Filters: [{ Name: `tag:${TAG_PROJECT}`, Values: [project] }] }))).LaunchTemplates ?? []) {
+    const data = (await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: lt.LaunchTemplateId, Versions: ['$Latest'] }))).LaunchTemplateVersions?.[0]?.LaunchTemplateData;
+    add('ec2:launch-template', lt.LaunchTemplateId!, lt.Tags, (ref) => ({
+      instanceType: data?.InstanceType, imdsTokens: data?.MetadataOptions?.HttpTokens, securityGroups: (data?.SecurityGroupIds ?? []).map((g) => ref(g)).sort(),
+      rootEncrypted: data?.BlockDeviceMappings?.[0]?.Ebs?.Encrypted, userData: data?.UserData !== undefined,
+    }));
+  }
+  const asg = await aws.autoscaling;
+  for (const g of (await asg.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups ?? []) {
+    const policies = (await asg.send(new DescribePoliciesCommand({ AutoScalingGroupName: g.AutoScalingGroupName }))).ScalingPolicies ?? [];
+    add('autoscaling:group', g.AutoScalingGroupName!, g.Tags?.map((t) => ({ Key: t.Key, Value: t.Value })), (ref) => ({
+      min: g.MinSize, max: g.MaxSize, desired: g.DesiredCapacity, healthCheckType: g.HealthCheckType,
+      inService: (g.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length,
+      subnets: (g.VPCZoneIdentifier ?? '').split(',').filter(Boolean).map((x) => ref(x)).sort(),
+      targetGroups: (g.TargetGroupARNs ?? []).map((x) => ref(x)).sort(),
+      launchTemplate: ref(g.LaunchTemplate?.LaunchTemplateId),
+      policies: policies.map((p) => `${p.PolicyType} ${p.TargetTrackingConfiguration?.PredefinedMetricSpecification?.PredefinedMetricType} ${p.TargetTrackingConfiguration?.TargetValue}`).sort(),
+    }));
+  }
+  const cw = await aws.cloudwatch;
+  for (const a of (await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `promigrate-${project}-` }))).MetricAlarms ?? []) {
+    add('cloudwatch:alarm', a.AlarmName!, (await cw.send(new AlarmTags({ ResourceARN: a.AlarmArn }))).Tags, (ref) => ({
+      metric: a.MetricName ?? (a.Metrics ?? []).map((m) => m.MetricStat?.Metric?.MetricName ?? m.Expression).join(' '),
+      comparison: a.ComparisonOperator, threshold: a.Threshold, evaluationPeriods: a.EvaluationPeriods,
+      actions: (a.AlarmActions ?? []).map((x) => ref(x)),
+    }));
+  }
+  const sns = await aws.sns;
+  for (const t of (await sns.send(new ListTopicsCommand({}))).Topics ?? []) {
+    const subs = (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: t.TopicArn }))).Subscriptions ?? [];
+    add('sns:topic', t.TopicArn!, (await sns.send(new TopicTags({ ResourceArn: t.TopicArn }))).Tags, () => ({
+      subscriptions: subs.map((x) => `${x.Protocol} ${x.Endpoint}`).sort(),
+    }));
+  }
 }

@@ -92,6 +92,9 @@ function launcherEnv(dir: string): NodeJS.ProcessEnv {
     AWS_CONFIG_FILE: join(dir, 'aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
+    // moto issues an ACM certificate once it has been PENDING_VALIDATION this many seconds
+    // (real time, 60 by default; moto/settings.py); the CLI waits on a virtual clock, so at once.
+    MOTO_ACM_VALIDATION_WAIT: '0',
   };
 }
 
