@@ -23,10 +23,3 @@ export function targetRoute(config: Pick<MigrationConfig, 'target' | 'network'>)
   if (via === undefined || via === 'direct') return { kind: 'direct' };
   return { kind: 'address', host: via.host, port: via.port };
 }
-
-/** For messages: how the target is reached. */
-export function describeRoute(route: TargetRoute): string {
-  if (route.kind === 'bastion') return 'an SSH tunnel through the bastion';
-  if (route.kind === 'address') return `target.connectVia ${route.host}:${route.port}`;
-  return "the instance's own address";
-}

@@ -74,12 +74,6 @@ export class TunnelKeeper {
     return tunnel;
   }
 
-  /** Why the step's tunnel dropped before the step ended, if it did. */
-  lost(): TunnelLoss | undefined {
-    if (this.loss) return this.loss;
-    return undefined;
-  }
-
   /** Checks the open tunnel for a drop, then closes it. */
   async release(): Promise<TunnelLoss | undefined> {
     const pending = this.tunnel;
